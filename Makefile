@@ -1,0 +1,60 @@
+# Scorecard: `make run` serves the demo council, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY := $(shell scripts/find-python)
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+MANAGE := $(VENV)/bin/python manage.py
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help run test test-sqlite test-postgres lint bench deps python
+
+help:
+	@echo "make run    - install, migrate, load the demo council and serve http://127.0.0.1:8000"
+	@echo "make test   - run the whole suite on SQLite and on a throwaway PostgreSQL"
+	@echo "make bench  - print performance figures"
+
+python:
+	@test -n "$(PY)" || { scripts/find-python; exit 1; }
+
+$(UV): | python
+	$(PY) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PY) --quiet
+	@touch $@
+
+deps: $(VENV)/.synced
+
+run: deps
+	scripts/debian-packages run
+	DEBUG=true $(MANAGE) migrate --no-input
+	DEBUG=true $(MANAGE) load_demo
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	SECRET_KEY=lint $(MANAGE) makemigrations --check --dry-run
+
+test: deps
+	scripts/debian-packages test
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: deps
+	@echo "== Test suite on SQLite =="
+	SECRET_KEY=test $(VENV)/bin/pytest -q
+
+test-postgres: deps
+	@echo "== Test suite on PostgreSQL =="
+	SECRET_KEY=test scripts/with-postgres $(VENV)/bin/pytest -q
+
+bench: deps
+	set -o pipefail; SECRET_KEY=bench $(VENV)/bin/pytest -q -s bench/ | grep "^bench "

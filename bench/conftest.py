@@ -1,0 +1,1 @@
+from tests.conftest import make_indicator, priya  # noqa: F401  (shared personas)

@@ -1,0 +1,256 @@
+"""The admin an officer can use all day: an indicator with its figures, targets and history."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.audit import audit_trail
+from indicators.models import (
+    Commentary,
+    Comparator,
+    Indicator,
+    Scorecard,
+    Section,
+    Service,
+    Target,
+    Value,
+)
+from indicators.roles import can_edit_figures, is_performance_team
+
+
+class OwnedInlineMixin:
+    """Inline rows of an indicator are changed only by whoever may change its figures."""
+
+    def _may_edit(self, request, obj) -> bool:
+        return obj is None or can_edit_figures(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+
+class ValueInline(OwnedInlineMixin, admin.TabularInline):
+    model = Value
+    extra = 1
+    fields = ("period", "value", "count", "status", "missing_reason", "qualifier")
+
+
+class TargetInline(OwnedInlineMixin, admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = (
+        "year",
+        "kind",
+        "period",
+        "value",
+        "low",
+        "high",
+        "baseline",
+        "change",
+        "change_is_percent",
+        "increase",
+        "by_year",
+        "is_demo",
+        "note",
+    )
+
+
+class ComparatorInline(OwnedInlineMixin, admin.TabularInline):
+    model = Comparator
+    extra = 0
+    fields = ("period", "area", "value", "value_period")
+
+
+class CommentaryInline(OwnedInlineMixin, admin.StackedInline):
+    model = Commentary
+    extra = 0
+    fields = ("period", "issues", "causes", "actions")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "reference",
+        "title",
+        "section",
+        "service",
+        "owner",
+        "polarity",
+        "latest_period",
+        "value_count",
+    )
+    list_display_links = ("reference", "title")
+    list_filter = ("section", "owner", "polarity", "service", "frequency")
+    search_fields = ("reference", "title")
+    list_select_related = ("section", "service", "owner")
+    inlines = (ValueInline, TargetInline, ComparatorInline, CommentaryInline)
+    fieldsets = (
+        (None, {"fields": ("reference", "title", "definition", "group", "section", "service")}),
+        ("Ownership", {"fields": ("owner", "data_source")}),
+        (
+            "Measurement",
+            {
+                "fields": (
+                    "unit",
+                    "decimal_places",
+                    "rate_per",
+                    "score_out_of",
+                    "polarity",
+                    "frequency",
+                    "reporting_lag",
+                    "aggregation",
+                )
+            },
+        ),
+        ("RAG rating", {"fields": ("tolerance_kind", "tolerance_amount")}),
+        ("Order", {"fields": ("order",)}),
+    )
+    history_list_display = ("title", "owner")
+    change_form_template = "admin/indicators/indicator/change_form.html"
+
+    def get_urls(self):
+        audit = path(
+            "<int:object_id>/audit/",
+            self.admin_site.admin_view(self.audit_view),
+            name="indicators_indicator_audit",
+        )
+        return [audit, *super().get_urls()]
+
+    def audit_view(self, request, object_id: int):
+        """Every change to the indicator and its rows: who, when, before and after."""
+        indicator = get_object_or_404(Indicator, pk=object_id)
+        if not self.has_view_permission(request, indicator):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": indicator,
+            "title": f"Audit trail: {indicator}",
+            "entries": audit_trail(indicator),
+        }
+        return TemplateResponse(request, "admin/indicators/indicator/audit.html", context)
+
+    def get_queryset(self, request):
+        latest = Value.objects.filter(indicator=OuterRef("pk")).order_by("-period_end")
+        # Annotations keep the changelist at a fixed number of queries however many rows.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _latest_period=Subquery(latest.values("period")[:1]),
+                _value_count=Count("values", distinct=True),
+            )
+        )
+
+    @admin.display(description="Latest period", ordering="_latest_period")
+    def latest_period(self, obj):
+        return Value._meta.get_field("period").to_python(obj._latest_period) or "-"
+
+    @admin.display(description="Figures", ordering="_value_count")
+    def value_count(self, obj):
+        return obj._value_count
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return can_edit_figures(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Officers keep their figures current; the definition is the performance team's.
+        if is_performance_team(request.user):
+            return ()
+        return (
+            "reference",
+            "title",
+            "definition",
+            "group",
+            "section",
+            "service",
+            "owner",
+            "unit",
+            "decimal_places",
+            "rate_per",
+            "score_out_of",
+            "polarity",
+            "frequency",
+            "reporting_lag",
+            "aggregation",
+            "tolerance_kind",
+            "tolerance_amount",
+            "order",
+        )
+
+
+@admin.register(Value)
+class ValueAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "period", "value", "count", "status", "missing_reason")
+    list_filter = ("status", "indicator__section")
+    search_fields = ("indicator__reference", "indicator__title")
+    list_select_related = ("indicator",)
+    autocomplete_fields = ("indicator",)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_figures(request.user, obj.indicator))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit_figures(request.user, obj.indicator))
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "year", "kind", "period", "value", "low", "high", "is_demo")
+    list_filter = ("kind", "is_demo")
+    search_fields = ("indicator__reference", "indicator__title")
+    list_select_related = ("indicator",)
+    autocomplete_fields = ("indicator",)
+
+
+@admin.register(Commentary)
+class CommentaryAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "period")
+    search_fields = ("indicator__reference", "indicator__title", "issues", "causes", "actions")
+    list_select_related = ("indicator",)
+    autocomplete_fields = ("indicator",)
+
+
+@admin.register(Comparator)
+class ComparatorAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "period", "area", "value", "value_period")
+    list_filter = ("area",)
+    search_fields = ("indicator__reference", "indicator__title")
+    list_select_related = ("indicator",)
+    autocomplete_fields = ("indicator",)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "indicator_count")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_count=Count("indicators"))
+
+    @admin.display(description="Indicators", ordering="_count")
+    def indicator_count(self, obj):
+        return obj._count
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    filter_horizontal = ("indicators",)

@@ -1,0 +1,430 @@
+"""Indicators of the corporate scorecard, their values, targets, comparators and commentary.
+
+The rules (periods, RAG, direction of travel, formatting) live in plain modules beside this
+one; the models store facts and hand them to those rules.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from indicators import periods
+from indicators.fields import PeriodField
+from indicators.formatting import Unit, format_value, validate_value_for_unit
+from indicators.rag import Polarity, TargetError, TargetKind, TargetSpec, Tolerance
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum]
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual (financial year)"
+    ACADEMIC_YEAR = "academic_year", "Academic year"
+    TERMLY = "termly", "Termly"
+    ROLLING = "rolling", "Rolling twelve months"
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", "Sum of the periods (counts)"
+    MEAN = "mean", "Average of the periods"
+    LATEST = "latest", "Latest figure (snapshots)"
+
+
+class ValueStatus(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional"
+    ESTIMATE = "estimate", "Estimate"
+    FINAL = "final", "Final"
+
+
+class ToleranceKind(models.TextChoices):
+    ABSOLUTE = "absolute", "Absolute (in the indicator's unit)"
+    RELATIVE = "relative", "Relative (% of the target)"
+
+
+class ComparatorArea(models.TextChoices):
+    ENGLAND = "england", "England average"
+    REGION = "region", "North West average"
+    STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
+    NEAREST_NEIGHBOURS = "nearest_neighbours", "Nearest neighbours"
+
+
+MONEY = {"max_digits": 20, "decimal_places": 6}
+
+
+class Section(models.Model):
+    """A priority section of the council plan, such as Start Well."""
+
+    name = models.CharField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A service or directorate accountable for indicators."""
+
+    name = models.CharField(max_length=150, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def in_scorecard(self, year: periods.FinancialYear) -> "IndicatorQuerySet":
+        return self.filter(scorecards__year=year)
+
+    def owned_by(self, user) -> "IndicatorQuerySet":
+        return self.filter(owner=user)
+
+    def for_report(self) -> "IndicatorQuerySet":
+        """Everything a scorecard row needs, in a fixed number of queries."""
+        return self.select_related("section", "service", "owner").prefetch_related(
+            "values", "targets", "comparators"
+        )
+
+
+class Indicator(models.Model):
+    """A performance indicator (KPI) of the corporate scorecard."""
+
+    reference = models.CharField(
+        max_length=30, unique=True, help_text='The council\'s reference, e.g. "1C (NI130)".'
+    )
+    title = models.CharField(max_length=300)
+    definition = models.TextField(blank=True)
+    group = models.CharField(
+        max_length=150, blank=True, help_text="The sub-heading it is printed under in reports."
+    )
+    unit = models.CharField(max_length=20, choices=_choices(Unit), default=Unit.NUMBER)
+    decimal_places = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(6)])
+    rate_per = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For rates: per 10,000 or per 100,000 population."
+    )
+    score_out_of = models.DecimalField(
+        null=True, blank=True, max_digits=12, decimal_places=2, help_text='For scores: "out of".'
+    )
+    polarity = models.CharField(max_length=10, choices=_choices(Polarity), default=Polarity.HIGH)
+    frequency = models.CharField(
+        max_length=20, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    reporting_lag = models.PositiveSmallIntegerField(
+        default=0, help_text="Periods in arrears (1 = reported a quarter in arrears)."
+    )
+    aggregation = models.CharField(
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.MEAN,
+        help_text="How the year-to-date figure is derived from the periods.",
+    )
+    data_source = models.CharField(max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_indicators",
+        verbose_name="accountable officer",
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="indicators")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="indicators")
+    order = models.PositiveIntegerField(default=0)
+    tolerance_kind = models.CharField(
+        max_length=10, choices=ToleranceKind.choices, blank=True, verbose_name="RAG tolerance"
+    )
+    tolerance_amount = models.DecimalField(
+        null=True,
+        blank=True,
+        max_digits=12,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="How far short of the target a figure may be and still be amber.",
+    )
+    history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section__order", "order", "reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        if bool(self.tolerance_kind) != (self.tolerance_amount is not None):
+            errors["tolerance_amount"] = (
+                "Give both the kind of tolerance and its amount, or neither."
+            )
+        if self.unit == Unit.RATE and not self.rate_per:
+            errors["rate_per"] = "A rate needs its base: per 10,000 or per 100,000, for example."
+        if self.unit == Unit.SCORE and self.score_out_of is None:
+            errors["score_out_of"] = 'A score needs its maximum, as in "19 (out of 24)".'
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def polarity_enum(self) -> Polarity:
+        return Polarity(self.polarity)
+
+    @property
+    def tolerance(self) -> Tolerance | None:
+        if not self.tolerance_kind or self.tolerance_amount is None:
+            return None
+        return Tolerance(kind=self.tolerance_kind, amount=self.tolerance_amount)
+
+    def format(self, value: Decimal | None, *, count=None, missing_reason: str = "") -> str:
+        return format_value(
+            value,
+            unit=Unit(self.unit),
+            decimal_places=self.decimal_places,
+            count=count,
+            out_of=self.score_out_of,
+            missing_reason=missing_reason,
+        )
+
+
+class Scorecard(models.Model):
+    """A financial year's corporate scorecard: the indicators reported that year."""
+
+    year = PeriodField(unique=True, period_kind=periods.FINANCIAL_YEAR)
+    indicators = models.ManyToManyField(Indicator, related_name="scorecards", blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"Corporate scorecard {self.year}"
+
+
+class PeriodDatesMixin(models.Model):
+    """Start and end of the row's period, copied from it so the database can sort by date."""
+
+    period_start = models.DateField(editable=False)
+    period_end = models.DateField(editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.period_start, self.period_end = self.period.start, self.period.end
+        super().save(*args, **kwargs)
+
+
+class Value(PeriodDatesMixin):
+    """An indicator's figure for one period, or the reason it is missing."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period = PeriodField()
+    value = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
+    count = models.DecimalField(
+        null=True,
+        blank=True,
+        max_digits=20,
+        decimal_places=0,
+        help_text='The count of a count-and-rate pair, as in "9,907/403.9".',
+    )
+    status = models.CharField(max_length=12, choices=ValueStatus.choices, default=ValueStatus.FINAL)
+    missing_reason = models.CharField(
+        max_length=200, blank=True, help_text='When there is no figure: "Available in Q4".'
+    )
+    qualifier = models.CharField(
+        max_length=100, blank=True, help_text='Printed beside the figure: "17/18 forecast".'
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period_end", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="one_value_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} {self.period}: {self.display}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.value is None:
+            if not self.missing_reason.strip():
+                errors["missing_reason"] = (
+                    'Give a figure, or say why it is missing (e.g. "Available in Q4").'
+                )
+            if self.count is not None:
+                errors["count"] = "A count needs the figure it goes with."
+        elif self.indicator_id is not None and isinstance(self.value, Decimal):
+            # A figure that is not a number at all is reported by clean_fields.
+            problem = validate_value_for_unit(
+                self.value, Unit(self.indicator.unit), out_of=self.indicator.score_out_of
+            )
+            if problem:
+                errors["value"] = problem
+            if self.missing_reason.strip():
+                errors["missing_reason"] = "A figure that is present cannot also be missing."
+        if self.count is not None and self.count < 0:
+            errors["count"] = f"A count cannot be negative: {self.count} was entered."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display(self) -> str:
+        return self.indicator.format(
+            self.value, count=self.count, missing_reason=self.missing_reason
+        )
+
+
+class Commentary(models.Model):
+    """An officer's commentary on one period: issues, causes and actions (Markdown)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="commentaries")
+    period = PeriodField()
+    issues = models.TextField(blank=True, help_text="What the figures show.")
+    causes = models.TextField(blank=True, help_text="Why.")
+    actions = models.TextField(blank=True, help_text="What is being done about it.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "commentaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], name="one_commentary_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} commentary {self.period}"
+
+    def clean(self) -> None:
+        if not (self.issues.strip() or self.causes.strip() or self.actions.strip()):
+            raise ValidationError("Write at least one of issues, causes or actions.")
+
+
+class Target(models.Model):
+    """A target for an indicator: year-end, profiled, baseline-relative, range or stretch."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = PeriodField(
+        period_kind=periods.FINANCIAL_YEAR, help_text='The financial year, e.g. "2017/18".'
+    )
+    kind = models.CharField(max_length=10, choices=_choices(TargetKind))
+    period = PeriodField(
+        null=True,
+        blank=True,
+        help_text="For a profiled target: the period it applies to (year to date).",
+    )
+    value = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
+    low = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
+    high = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
+    baseline = models.DecimalField(null=True, blank=True, max_digits=20, decimal_places=6)
+    change = models.DecimalField(
+        null=True, blank=True, max_digits=20, decimal_places=6, help_text="e.g. 5 for 5%"
+    )
+    change_is_percent = models.BooleanField(default=True)
+    increase = models.BooleanField(
+        default=True, help_text="For a baseline target: increase (ticked) or reduce."
+    )
+    by_year = PeriodField(
+        null=True,
+        blank=True,
+        period_kind=periods.FINANCIAL_YEAR,
+        verbose_name="by",
+        help_text='For a stretch goal: the year it should be met by, e.g. "2025/26".',
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="An illustrative target of the demo council."
+    )
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=models.Q(period__isnull=True),
+                name="one_year_target_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                condition=models.Q(period__isnull=False),
+                name="one_profiled_target_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} target {self.year}"
+
+    def spec(self) -> TargetSpec:
+        kind = TargetKind(self.kind)
+        if kind is TargetKind.YEAR_END:
+            return TargetSpec.year_end(self.value)
+        if kind is TargetKind.PROFILED:
+            return TargetSpec.profiled(self.value)
+        if kind is TargetKind.BASELINE:
+            return TargetSpec.relative_to_baseline(
+                baseline=self.baseline,
+                change=self.change,
+                percent=self.change_is_percent,
+                increase=self.increase,
+            )
+        if kind is TargetKind.RANGE:
+            return TargetSpec.between(self.low, self.high)
+        if kind is TargetKind.STRETCH:
+            return TargetSpec.stretch(self.value, by=self.by_year.label if self.by_year else "")
+        return TargetSpec.none()
+
+    def clean(self) -> None:
+        if not self.kind:
+            return
+        try:
+            self.spec()
+        except TargetError as error:
+            field = error.field if error.field in {f.name for f in self._meta.fields} else None
+            raise ValidationError({field: str(error)} if field else str(error)) from None
+        errors = {}
+        if self.kind == TargetKind.PROFILED:
+            if self.period is None:
+                errors["period"] = "A profiled target needs the period it applies to."
+            elif self.year is not None and self.period.financial_year != self.year:
+                errors["period"] = f"{self.period} is not in the financial year {self.year}."
+        elif self.period is not None:
+            errors["period"] = "Only a profiled target applies to a single period."
+        if self.kind == TargetKind.STRETCH and self.by_year is None:
+            errors["by_year"] = 'A stretch goal needs the year it should be met by, e.g. "2025/26".'
+        if errors:
+            raise ValidationError(errors)
+
+
+class Comparator(PeriodDatesMixin):
+    """A benchmark for an indicator's period: the England average, the region, neighbours."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparators")
+    period = PeriodField(help_text="The reporting period the comparison is shown for.")
+    area = models.CharField(max_length=30, choices=ComparatorArea.choices)
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    value_period = models.CharField(
+        max_length=50, blank=True, help_text='The comparator\'s own period if different: "2014-17".'
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period_end", "area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period", "area"], name="one_comparator_per_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} {self.get_area_display()} {self.period}"

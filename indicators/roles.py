@@ -1,0 +1,55 @@
+"""The roles people have in Scorecard, as Django groups with their model permissions.
+
+Object-level rules (an officer changes only the indicators they own) sit on top of these,
+in indicators.permissions.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+OFFICER = "Officers"
+PERFORMANCE_TEAM = "Performance team"
+COMMITTEE_MEMBER = "Committee members"
+CLERK = "Clerks"
+
+ROLES = (OFFICER, PERFORMANCE_TEAM, COMMITTEE_MEMBER, CLERK)
+
+_MODELS = ("indicator", "value", "commentary", "target", "comparator", "section", "service")
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    OFFICER: {f"view_{m}" for m in _MODELS}
+    | {"change_indicator", "add_value", "change_value", "add_commentary", "change_commentary"},
+    PERFORMANCE_TEAM: {f"{action}_{m}" for m in _MODELS for action in ("view", "add", "change")}
+    | {"delete_value", "delete_commentary", "delete_target", "delete_comparator"}
+    | {"add_scorecard", "change_scorecard", "view_scorecard"},
+    COMMITTEE_MEMBER: set(),
+    CLERK: {f"view_{m}" for m in _MODELS},
+}
+
+
+def ensure_role_groups(**kwargs) -> None:
+    """Create the role groups and give them exactly their permissions (idempotent)."""
+    permissions = {
+        p.codename: p for p in Permission.objects.filter(content_type__app_label="indicators")
+    }
+    if not permissions:
+        return
+    for name, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set([permissions[c] for c in sorted(codenames) if c in permissions])
+
+
+def has_role(user, role: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.groups.filter(name=role).exists()
+
+
+def is_performance_team(user) -> bool:
+    return user.is_superuser or has_role(user, PERFORMANCE_TEAM)
+
+
+def can_edit_figures(user, indicator) -> bool:
+    """Officers change only the indicators they own; the performance team changes any."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_performance_team(user) or indicator.owner_id == user.pk

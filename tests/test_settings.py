@@ -1,0 +1,64 @@
+"""Settings come from the environment and fail loudly when they are wrong."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from scorecard.env import database_from_url, env_bool
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_check(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_without_debug_a_missing_secret_key_stops_start_up_with_a_clear_message():
+    result = run_check()
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_mode_starts_without_a_secret_key():
+    result = run_check(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_misspelt_boolean_is_an_error_not_a_silent_false(monkeypatch):
+    monkeypatch.setenv("DEBUG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        env_bool("DEBUG")
+
+
+def test_database_url_selects_postgresql_with_its_parts():
+    config = database_from_url("postgres://scorecard:s%40cret@db.internal:5433/council")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == (
+        "council",
+        "scorecard",
+        "s@cret",
+    )
+    assert (config["HOST"], config["PORT"]) == ("db.internal", "5433")
+
+
+def test_database_url_may_name_a_socket_directory():
+    config = database_from_url("postgresql://postgres@/scorecard?host=/tmp/pgsock")
+    assert config["HOST"] == "/tmp/pgsock"
+
+
+def test_an_unknown_database_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="mysql"):
+        database_from_url("mysql://root@localhost/db")
