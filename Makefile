@@ -11,7 +11,7 @@ MANAGE := $(VENV)/bin/python manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help run test test-sqlite test-postgres lint bench deps python
+.PHONY: help run test test-sqlite test-postgres lint bench deps assets python
 
 help:
 	@echo "make run    - install, migrate, load the demo council and serve http://127.0.0.1:8000"
@@ -29,7 +29,18 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --python $(PY) --quiet
 	@touch $@
 
-deps: $(VENV)/.synced
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || scripts/debian-packages node
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/build/app.css: node_modules/.package-lock.json $(wildcard assets/scss/*.scss)
+	npm run --silent build
+
+# GOV.UK Frontend compiled with the app's settings; plotly.js comes with the plotly package.
+assets: static/build/app.css
+
+deps: $(VENV)/.synced assets
 
 run: deps
 	scripts/debian-packages run

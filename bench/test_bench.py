@@ -1,15 +1,44 @@
 """`make bench`: prints `bench <name>: <figure>` lines. Not part of `make test`."""
 
 import random
+import statistics
 import time
 from decimal import Decimal
 
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from indicators.models import Indicator
 from indicators.rag import Polarity, TargetSpec, Tolerance, rate
+from indicators.scorecard import build_rows
+from tests.factories import bulk_scorecard
 from tests.test_admin import build_indicators, changelist_queries
+
+RUNS = 7
+MINIMAL = Template(
+    "<table>{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}"
+    "</tr>{% endfor %}</table>"
+)
 
 
 def report(name: str, figure) -> None:
     print(f"\nbench {name}: {figure}")
+
+
+def median_seconds(action) -> float:
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
 
 
 def test_rating_speed():
@@ -33,9 +62,7 @@ def test_rating_speed():
         for _ in range(100_000)
     ]
     started = time.perf_counter()
-    ratings = [
-        rate(value, target, polarity, tolerance) for value, target, polarity, tolerance in cases
-    ]
+    ratings = [rate(value, target, polarity, tol) for value, target, polarity, tol in cases]
     elapsed = time.perf_counter() - started
     assert len(ratings) == 100_000
     report("rate_100k_values_us_per_value", f"{elapsed / 100_000 * 1e6:.2f}")
@@ -51,3 +78,42 @@ def test_admin_changelist_queries_300(client, priya, make_indicator):
     build_indicators(make_indicator, priya, 300)
     client.force_login(priya)
     report("admin_changelist_queries_300_indicators_20_periods", changelist_queries(client))
+
+
+def test_scorecard_page(client, make_indicator):
+    bulk_scorecard(make_indicator, 30)
+    report("scorecard_page_queries_30_indicators", queries(client, "/scorecard/"))
+    bulk_scorecard(make_indicator, 270)
+    report("scorecard_page_queries_300_indicators", queries(client, "/scorecard/"))
+    page = median_seconds(lambda: client.get("/scorecard/"))
+    quarter = client.get("/scorecard/").context["quarter"]
+    rows = build_rows(list(Indicator.objects.for_report()), quarter)
+    cells = [
+        [
+            r.indicator.title,
+            r.indicator.polarity,
+            *[c.text for c in r.history],
+            r.current.text,
+            r.target,
+            r.rag_word,
+            r.direction_word,
+            r.comparators.get("england", "-"),
+        ]
+        for r in rows
+    ]
+    baseline = median_seconds(lambda: MINIMAL.render(Context({"rows": cells})))
+    report("scorecard_page_300_indicators_20_periods_median_seconds", f"{page:.3f}")
+    report("scorecard_page_300_overhead_ratio_vs_minimal_template", f"{page / baseline:.1f}")
+
+
+def test_indicator_page(client, make_indicator):
+    bulk_scorecard(make_indicator, 1, periods=20)
+    indicator = Indicator.objects.get()
+    url = f"/indicators/{indicator.reference}/"
+    report("indicator_page_queries_20_periods", queries(client, url))
+    page = median_seconds(lambda: client.get(url))
+    table = client.get(url).context["table"]
+    cells = [[str(row.get_cell(c.name)) for c in table.columns] for row in table.rows]
+    baseline = median_seconds(lambda: MINIMAL.render(Context({"rows": cells})))
+    report("indicator_page_20_periods_median_seconds", f"{page:.3f}")
+    report("indicator_page_overhead_ratio_vs_minimal_template", f"{page / baseline:.1f}")

@@ -90,10 +90,26 @@ class IndicatorQuerySet(models.QuerySet):
     def owned_by(self, user) -> "IndicatorQuerySet":
         return self.filter(owner=user)
 
-    def for_report(self) -> "IndicatorQuerySet":
-        """Everything a scorecard row needs, in a fixed number of queries."""
+    def for_report(self, quarter=None) -> "IndicatorQuerySet":
+        """Everything a scorecard row needs, in a fixed number of queries: only the
+        figures committee members and the public may see.
+
+        Given a quarter, only what its scorecard reads: figures ending in the year before
+        it or in it (its columns, and the previous year for direction of travel), the
+        targets of those years and stretch goals, and comparators for the quarter."""
+        values = Value.objects.published()
+        targets = Target.objects.all()
+        comparators = Comparator.objects.all()
+        if quarter is not None:
+            since = quarter.start.replace(year=quarter.start.year - 1)
+            values = values.filter(period_end__gte=since, period_start__lte=quarter.end)
+            years = [quarter.financial_year.shift_years(-1), quarter.financial_year]
+            targets = targets.filter(models.Q(year__in=years) | models.Q(kind="stretch"))
+            comparators = comparators.filter(period_end__range=(quarter.start, quarter.end))
         return self.select_related("section", "service", "owner").prefetch_related(
-            "values", "targets", "comparators"
+            models.Prefetch("values", queryset=values),
+            models.Prefetch("targets", queryset=targets),
+            models.Prefetch("comparators", queryset=comparators),
         )
 
 
@@ -223,6 +239,13 @@ class PeriodDatesMixin(models.Model):
         super().save(*args, **kwargs)
 
 
+class ValueQuerySet(models.QuerySet):
+    def published(self) -> "ValueQuerySet":
+        """Figures members and the public may see. Every figure entered so far counts as
+        published; sign-off and publication of a period's return will narrow this."""
+        return self
+
+
 class Value(PeriodDatesMixin):
     """An indicator's figure for one period, or the reason it is missing."""
 
@@ -244,6 +267,8 @@ class Value(PeriodDatesMixin):
         max_length=100, blank=True, help_text='Printed beside the figure: "17/18 forecast".'
     )
     history = HistoricalRecords()
+
+    objects = ValueQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "period_end", "period_start"]

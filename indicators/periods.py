@@ -23,7 +23,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 from typing import ClassVar
 
 FINANCIAL_YEAR = "financial_year"
@@ -128,7 +128,9 @@ class Period:
         return f"{self.kind}:{self.label}"
 
     @staticmethod
+    @lru_cache(maxsize=4096)
     def from_key(key: str) -> Period:
+        # Periods are immutable, and a database holds few distinct ones: parse each once.
         kind, sep, label = key.partition(":")
         if not sep or kind not in KIND_LABELS:
             raise PeriodError(f'"{key}" is not a stored period key.')

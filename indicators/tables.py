@@ -1,25 +1,39 @@
-"""django-tables2 tables of the scorecard."""
+"""django-tables2 tables of the scorecard, styled with GOV.UK Frontend's table classes."""
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+
+TABLE_ATTRS = {
+    "class": "govuk-table scorecard-table",
+    "thead": {"class": "govuk-table__head"},
+    "tbody": {"class": "govuk-table__body"},
+    "th": {"class": "govuk-table__header", "scope": "col"},
+    "td": {"class": "govuk-table__cell"},
+}
+
+
+def _labelled(label: str, *, numeric: bool = False) -> dict:
+    """Cell attributes: the GOV.UK class, and the column's name for the narrow-screen layout."""
+    cell = "govuk-table__cell" + (" govuk-table__cell--numeric" if numeric else "")
+    header = "govuk-table__header" + (" govuk-table__header--numeric" if numeric else "")
+    return {"td": {"class": cell, "data-label": label}, "th": {"class": header, "scope": "col"}}
 
 
 class BaseTable(tables.Table):
-    """Shared look of every table: the app's CSS classes and no pagination."""
+    """Shared look of every table: GOV.UK classes, no pagination, a header per column."""
 
     class Meta:
-        attrs = {"class": "table"}
-        orderable = False
+        attrs = TABLE_ATTRS
+        template_name = "indicators/_table.html"
         default = "-"
 
 
 def rag_badge(rag) -> str:
     if rag is None:
-        return mark_safe('<span class="rag rag--none">Not rated</span>')
+        return format_html('<strong class="govuk-tag rag rag--none">{}</strong>', "Not rated")
     return format_html(
-        '<span class="rag rag--{}"><span aria-hidden="true">{}</span> {}</span>',
+        '<strong class="govuk-tag rag rag--{}"><span aria-hidden="true">{} </span>{}</strong>',
         rag.value,
         rag.symbol,
         rag.label,
@@ -30,7 +44,7 @@ def direction_badge(direction) -> str:
     if direction is None:
         return "-"
     return format_html(
-        '<span class="dot dot--{}"><span aria-hidden="true">{}</span> {}</span>',
+        '<span class="dot dot--{}"><span aria-hidden="true">{} </span>{}</span>',
         direction.value,
         direction.symbol,
         direction.label,
@@ -38,44 +52,140 @@ def direction_badge(direction) -> str:
 
 
 class ScorecardTable(BaseTable):
-    """One section of the scorecard for a chosen quarter."""
+    """One section of the scorecard: the columns of the council's quarterly report."""
 
-    measure = tables.Column(verbose_name="Performance measure")
-    polarity = tables.Column(verbose_name="Good is high or low")
-    figure = tables.Column(verbose_name="Figure")
-    target = tables.Column(verbose_name="Target")
-    rag = tables.Column(verbose_name="Rating", empty_values=())
-    direction = tables.Column(verbose_name="Direction of travel", empty_values=())
-    england = tables.Column(verbose_name="England average", default="-")
+    measure = tables.Column(
+        verbose_name="Performance measure",
+        accessor="indicator__title",
+        order_by=("indicator__title",),
+        attrs=_labelled("Performance measure"),
+    )
+    polarity = tables.Column(
+        verbose_name="Good is high or low",
+        accessor="indicator__polarity",
+        attrs=_labelled("Good is high or low"),
+    )
+
+    class Meta(BaseTable.Meta):
+        sequence = ("measure", "polarity", "...")
+        template_name = "indicators/_scorecard_table.html"
+
+    def __init__(self, rows, *, columns, areas, **kwargs):
+        extra = []
+        for index, column in enumerate(columns[:-1]):
+            extra.append(
+                (
+                    f"history_{index}",
+                    tables.Column(
+                        verbose_name=str(column),
+                        accessor=f"history__{index}__text",
+                        order_by=(f"history__{index}__sort_key",),
+                        attrs=_labelled(str(column), numeric=True),
+                    ),
+                )
+            )
+        current = str(columns[-1])
+        extra += [
+            (
+                "current",
+                tables.Column(
+                    verbose_name=current,
+                    accessor="current__text",
+                    order_by=("current__sort_key",),
+                    attrs=_labelled(current, numeric=True),
+                ),
+            ),
+            ("target", tables.Column(verbose_name="Target", attrs=_labelled("Target"))),
+            (
+                "rag",
+                tables.Column(
+                    verbose_name="Rating",
+                    empty_values=(),
+                    order_by=("rag_rank",),
+                    attrs=_labelled("Rating"),
+                ),
+            ),
+            (
+                "direction",
+                tables.Column(
+                    verbose_name="Direction of travel",
+                    empty_values=(),
+                    order_by=("direction_word",),
+                    attrs=_labelled("Direction of travel"),
+                ),
+            ),
+        ]
+        for area, label in areas:
+            extra.append(
+                (
+                    f"comparator_{area}",
+                    tables.Column(
+                        verbose_name=label,
+                        accessor=f"comparators__{area}",
+                        default="-",
+                        attrs=_labelled(label, numeric=True),
+                    ),
+                )
+            )
+        super().__init__(rows, extra_columns=extra, **kwargs)
+        # Hundreds of rows: build each row's cells once, in Python, rather than through
+        # django-tables2's per-cell machinery (the table still owns columns and sorting).
+        for row in rows:
+            row.cells = self._cells(row, len(columns) - 1, areas)
+
+    def _cells(self, row, history: int, areas) -> list[tuple[str, str, str]]:
+        numeric = "govuk-table__cell govuk-table__cell--numeric"
+        plain = "govuk-table__cell"
+        cells = [
+            (plain, "Performance measure", self.render_measure(row)),
+            (plain, "Good is high or low", self.render_polarity(row)),
+        ]
+        for index, cell in enumerate(row.history):
+            cells.append((numeric, self.columns[f"history_{index}"].header, cell.text))
+        cells += [
+            (numeric, self.columns["current"].header, row.current.text),
+            (plain, "Target", row.target),
+            (plain, "Rating", rag_badge(row.rag)),
+            (plain, "Direction of travel", direction_badge(row.direction)),
+        ]
+        for area, label in areas:
+            cells.append((numeric, label, row.comparators.get(area, "-")))
+        return cells
 
     def render_measure(self, record):
-        indicator = record["indicator"]
+        indicator = record.indicator
         return format_html(
-            '<a href="{}">{}</a> <span class="ref">{}</span>',
+            '<a class="govuk-link" href="{}">{}</a> <span class="ref">{}</span>',
             reverse("indicators:detail", args=[indicator.reference]),
             indicator.title,
             indicator.reference,
         )
 
-    def render_polarity(self, value):
-        return format_html('<abbr title="{}">{}</abbr>', value.label, value.short)
+    def render_polarity(self, record):
+        polarity = record.indicator.polarity_enum
+        return format_html('<abbr title="{}">{}</abbr>', polarity.label, polarity.short)
 
-    def render_rag(self, value):
-        return rag_badge(value)
+    def render_rag(self, record):
+        return rag_badge(record.rag)
 
-    def render_direction(self, value):
-        return direction_badge(value)
+    def render_direction(self, record):
+        return direction_badge(record.direction)
 
 
 class ValuesTable(BaseTable):
     """Every figure of one indicator, oldest first, each with its rating."""
 
-    period = tables.Column(verbose_name="Period")
-    figure = tables.Column(verbose_name="Figure")
-    status = tables.Column(verbose_name="Status")
-    target = tables.Column(verbose_name="Target")
-    rag = tables.Column(verbose_name="Rating", empty_values=())
-    direction = tables.Column(verbose_name="Direction of travel", empty_values=())
+    period = tables.Column(verbose_name="Period", attrs=_labelled("Period"))
+    figure = tables.Column(verbose_name="Figure", attrs=_labelled("Figure", numeric=True))
+    status = tables.Column(verbose_name="Status", attrs=_labelled("Status"))
+    target = tables.Column(verbose_name="Target", attrs=_labelled("Target"))
+    rag = tables.Column(verbose_name="Rating", empty_values=(), attrs=_labelled("Rating"))
+    direction = tables.Column(
+        verbose_name="Direction of travel", empty_values=(), attrs=_labelled("Direction")
+    )
+
+    class Meta(BaseTable.Meta):
+        orderable = False
 
     def render_rag(self, value):
         return rag_badge(value)

@@ -5,6 +5,9 @@ from indicators import views
 app_name = "indicators"
 
 urlpatterns = [
-    path("", views.scorecard, name="scorecard"),
+    path("", views.home, name="home"),
+    path("scorecard/", views.scorecard, name="scorecard"),
+    path("scorecard/export.csv", views.export_csv, name="export_csv"),
+    path("scorecard/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("indicators/<str:reference>/", views.indicator_detail, name="detail"),
 ]

@@ -1,78 +1,199 @@
-"""Read-only pages of the scorecard for members, officers and the public."""
+"""The scorecard, its exports and the indicator page, for members, officers and the public."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+import csv
+from dataclasses import dataclass, field
+from datetime import date
+from io import BytesIO
 
-from indicators.models import Indicator, Section
+from django.db.models import Max, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django_tables2 import RequestConfig
+
+from indicators.charts import trend_figure
+from indicators.exports import scorecard_records, scorecard_workbook
+from indicators.forms import ScorecardFilterForm
+from indicators.models import Indicator, Section, Value
 from indicators.periods import (
     FINANCIAL_QUARTER,
     FINANCIAL_YEAR,
     FinancialQuarter,
-    PeriodError,
-    parse_period,
+    Snapshot,
 )
-from indicators.reporting import assess, england_average, value_in_quarter
+from indicators.reporting import assess
+from indicators.scorecard import (
+    Row,
+    Summary,
+    build_rows,
+    comparator_areas,
+    quarter_columns,
+    summarise,
+)
 from indicators.tables import ScorecardTable, ValuesTable
 
-REPORTING_KINDS = {FINANCIAL_QUARTER, FINANCIAL_YEAR}
+
+def home(request):
+    return redirect("indicators:scorecard")
 
 
-def _latest_quarter(indicators) -> FinancialQuarter | None:
-    """The latest quarter with a quarterly or year figure; rolling windows and snapshots
-    published out of step do not move the scorecard on by themselves."""
-    ends = [
-        v.period
-        for i in indicators
-        for v in i.values.all()
-        if v.value is not None and v.period.kind in REPORTING_KINDS
-    ]
-    return max((p.financial_quarter for p in ends), default=None)
+@dataclass
+class ScorecardView:
+    """Everything the scorecard page and its exports show for one request."""
+
+    form: ScorecardFilterForm
+    quarter: FinancialQuarter | None
+    rows: list[Row] = field(default_factory=list)
+    summary: Summary | None = None
+    notice: str = ""
+
+
+def _latest_reported(up_to: date | None = None) -> FinancialQuarter | None:
+    """The quarter of the latest published quarterly or year figure (up to a date).
+    Rolling windows and snapshots published out of step with the quarters do not move
+    the scorecard on by themselves."""
+    figures = Value.objects.published().filter(value__isnull=False)
+    figures = figures.filter(
+        Q(period__startswith=f"{FINANCIAL_QUARTER}:") | Q(period__startswith=f"{FINANCIAL_YEAR}:")
+    )
+    if up_to is not None:
+        figures = figures.filter(period_end__lte=up_to)
+    latest = figures.aggregate(latest=Max("period_end"))["latest"]
+    return Snapshot(latest).financial_quarter if latest else None
+
+
+def _choose_quarter(data: dict) -> FinancialQuarter | None:
+    """The quarter asked for, or the latest with figures (in the year asked for)."""
+    year, period = data.get("year"), data.get("period")
+    if year is not None and period:
+        return FinancialQuarter(year.start_year, int(period[1]))
+    if year is not None:
+        latest = _latest_reported(up_to=year.end)
+        return latest if latest and latest.financial_year == year else year.quarters()[-1]
+    latest = _latest_reported()
+    if period and latest:
+        return FinancialQuarter(latest.start_year, int(period[1]))
+    return latest
+
+
+def scorecard_for(request) -> ScorecardView:
+    form = ScorecardFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()  # invalid filters are named on the page and left out
+    data = form.cleaned_data if form.is_bound else {}
+    quarter = _choose_quarter(data)
+    indicators = Indicator.objects.for_report(quarter)
+    if data.get("section"):
+        indicators = indicators.filter(section=data["section"])
+    if data.get("service"):
+        indicators = indicators.filter(service=data["service"])
+    if data.get("owner"):
+        indicators = indicators.filter(owner=data["owner"])
+    if data.get("q"):
+        indicators = indicators.filter(
+            Q(title__icontains=data["q"]) | Q(reference__icontains=data["q"])
+        )
+    indicators = list(indicators)
+    view = ScorecardView(form=form, quarter=quarter)
+    if quarter is None:
+        view.notice = "There are no published figures yet."
+        return view
+    rows = build_rows(indicators, quarter)
+    if not any(row.value is not None for row in rows):
+        view.notice = f"There are no published figures for {quarter}."
+    view.summary = summarise(rows)
+    if data.get("rag"):
+        rows = [row for row in rows if row.rag_key == data["rag"]]
+    if data.get("direction"):
+        rows = [row for row in rows if row.direction and row.direction.value == data["direction"]]
+    view.rows = rows
+    return view
+
+
+def _query(request, **changes) -> str:
+    params = {k: v for k, v in request.GET.items() if v}
+    params.update({k: v for k, v in changes.items() if v is not None})
+    return "?" + urlencode({k: v for k, v in params.items() if v != ""})
 
 
 def scorecard(request):
-    """The scorecard for one quarter, a table per section, each row rated."""
-    indicators = list(Indicator.objects.for_report())
-    quarter = _latest_quarter(indicators)
-    if "period" in request.GET:
-        try:
-            quarter = parse_period(request.GET["period"], kind="financial_quarter")
-        except PeriodError:
-            raise Http404("No such quarter.") from None
+    """The scorecard for a quarter: a table per section, a summary, filters and sorting."""
+    view = scorecard_for(request)
     sections = []
-    for section in Section.objects.all():
-        rows = []
-        for indicator in (i for i in indicators if i.section_id == section.pk):
-            value = value_in_quarter(indicator, quarter) if quarter else None
-            assessment = assess(indicator, value)
-            figure = value.display if value else "-"
-            if value and value.period != quarter:
-                figure = f"{figure} ({value.period})"
-            if value and value.qualifier:
-                figure = f"{figure} {value.qualifier}"
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "measure": indicator.title,
-                    "polarity": indicator.polarity_enum,
-                    "figure": figure,
-                    "target": (
-                        assessment.target.spec().describe(indicator.decimal_places)
-                        if assessment.target
-                        else "-"
-                    ),
-                    "rag": assessment.rag,
-                    "direction": assessment.direction,
-                    "england": england_average(indicator, value.period) if value else "",
-                }
+    if view.quarter is not None:
+        columns = quarter_columns(view.quarter)
+        areas = comparator_areas(view.rows)
+        for section in Section.objects.all():
+            rows = [row for row in view.rows if row.indicator.section_id == section.pk]
+            if not rows:
+                continue
+            table = ScorecardTable(rows, columns=columns, areas=areas, order_by_field="sort")
+            RequestConfig(request, paginate=False).configure(table)
+            sections.append({"section": section, "table": table})
+    summary_links = []
+    if view.summary:
+        summary = view.summary
+        for key, count, words in (
+            ("green", summary.green, "on track"),
+            ("amber", summary.amber, "slightly below"),
+            ("red", summary.red, "require improvement"),
+            ("none", summary.not_rated, "not rated"),
+        ):
+            summary_links.append(
+                {"key": key, "count": count, "words": words, "query": _query(request, rag=key)}
             )
-        if rows:
-            sections.append({"section": section, "table": ScorecardTable(rows)})
-    return render(request, "indicators/scorecard.html", {"quarter": quarter, "sections": sections})
+    context = {
+        "view": view,
+        "form": view.form,
+        "quarter": view.quarter,
+        "sections": sections,
+        "summary_links": summary_links,
+        "csv_query": _query(request),
+        "errors": view.form.errors if view.form.is_bound else {},
+        "nav": "scorecard",
+        "filtered": any(
+            request.GET.get(k) for k in ("section", "service", "owner", "rag", "direction", "q")
+        ),
+    }
+    return render(request, "indicators/scorecard.html", context)
+
+
+def export_csv(request):
+    """What the scorecard page shows, as CSV, with ratings and directions in words."""
+    view = scorecard_for(request)
+    header, records = scorecard_records(view.rows, view.quarter)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(view, "csv")}"'
+    response.write("\ufeff")  # so Excel reads the pound sign and en dashes correctly
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(records)
+    return response
+
+
+def export_xlsx(request):
+    """What the scorecard page shows, as an Excel workbook."""
+    view = scorecard_for(request)
+    buffer = BytesIO()
+    scorecard_workbook(view.rows, view.quarter).save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(view, "xlsx")}"'
+    return response
+
+
+def _filename(view: ScorecardView, extension: str) -> str:
+    quarter = str(view.quarter).replace(" ", "-").replace("/", "-") if view.quarter else "empty"
+    return f"scorecard-{quarter}.{extension}"
 
 
 def indicator_detail(request, reference: str):
-    """One indicator: its definition and every figure with its rating."""
-    indicator = get_object_or_404(Indicator.objects.for_report(), reference=reference)
+    """One indicator: definition, trend chart, every figure rated, and commentary."""
+    indicator = get_object_or_404(
+        Indicator.objects.for_report().prefetch_related("commentaries"), reference=reference
+    )
     rows = []
     for value in indicator.values.all():
         assessment = assess(indicator, value)
@@ -94,5 +215,11 @@ def indicator_detail(request, reference: str):
     return render(
         request,
         "indicators/indicator_detail.html",
-        {"indicator": indicator, "table": ValuesTable(rows), "commentary": commentary},
+        {
+            "indicator": indicator,
+            "table": ValuesTable(rows),
+            "chart": trend_figure(indicator),
+            "latest_commentary": commentary[0] if commentary else None,
+            "earlier_commentary": commentary[1:],
+        },
     )

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+import plotly
 from django.core.exceptions import ImproperlyConfigured
 
 from scorecard.env import database_from_url, env_bool, env_list
@@ -118,7 +119,13 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# GOV.UK Frontend's fonts-free assets come from npm, plotly.js from the plotly package:
+# the app serves every asset itself, with no CDN.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("govuk/assets", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
+    ("plotly", Path(plotly.__file__).resolve().parent / "package_data"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

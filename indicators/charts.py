@@ -1,0 +1,111 @@
+"""The indicator page's trend chart as a plotly figure (JSON for plotly.js in the page).
+
+Each rating has its own marker shape as well as colour, so the chart reads without colour;
+the values table beside it is the chart's text alternative."""
+
+from collections import defaultdict
+
+import plotly.graph_objects as go
+
+from indicators.models import ComparatorArea, Indicator
+from indicators.periods import KIND_LABELS
+from indicators.rag import Rag
+from indicators.reporting import assess
+
+NOT_RATED_COLOUR = "#505a5f"
+SHAPES = {Rag.GREEN: "circle", Rag.AMBER: "triangle-up", Rag.RED: "square", None: "diamond"}
+COMPARATOR_COLOURS = ["#1d70b8", "#4c2c92", "#28a197", "#f499be"]
+
+
+def trend_figure(indicator: Indicator) -> dict | None:
+    """Every figure by the end date of its period, one line per kind of period."""
+    by_kind = defaultdict(list)
+    for value in indicator.values.all():
+        if value.value is not None:
+            by_kind[value.period.kind].append((value, assess(indicator, value).rag))
+    if not by_kind:
+        return None
+    figure = go.Figure()
+    for kind, points in by_kind.items():
+        figure.add_trace(
+            go.Scatter(
+                name=f"Figures: {KIND_LABELS[kind].lower()}",
+                x=[v.period.end.isoformat() for v, _ in points],
+                y=[float(v.value) for v, _ in points],
+                text=[
+                    f"{v.period}: {v.display} – {rag.label if rag else 'Not rated'}"
+                    for v, rag in points
+                ],
+                hoverinfo="text",
+                mode="lines+markers",
+                line={"color": "#0b0c0c", "width": 2},
+                marker={
+                    "size": 12,
+                    "color": [rag.colour if rag else NOT_RATED_COLOUR for _, rag in points],
+                    "symbol": [SHAPES[rag] for _, rag in points],
+                    "line": {"color": "#0b0c0c", "width": 1},
+                },
+            )
+        )
+    _add_targets(figure, indicator)
+    _add_comparators(figure, indicator)
+    figure.update_layout(
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        height=360,
+        font={"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
+        legend={"orientation": "h", "y": -0.2},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        xaxis={"type": "date", "gridcolor": "#e6e6e6"},
+        yaxis={"gridcolor": "#e6e6e6", "title": {"text": indicator.get_unit_display()}},
+    )
+    return figure.to_plotly_json()
+
+
+def _add_targets(figure: go.Figure, indicator: Indicator) -> None:
+    xs, ys, lows, highs = [], [], [], []
+    for target in indicator.targets.all():
+        spec = target.spec()
+        span = target.period or target.year
+        start, end = span.start.isoformat(), span.end.isoformat()
+        if (point := spec.point()) is not None:
+            xs += [start, end, None]
+            ys += [float(point), float(point), None]
+        elif (bounds := spec.bounds()) is not None:
+            lows += [(start, float(bounds[0])), (end, float(bounds[0])), (None, None)]
+            highs += [(start, float(bounds[1])), (end, float(bounds[1])), (None, None)]
+    dash = {"color": "#d4351c", "width": 2, "dash": "dash"}
+    if xs:
+        figure.add_trace(go.Scatter(name="Target", x=xs, y=ys, mode="lines", line=dash))
+    for name, line in (("Target range (low)", lows), ("Target range (high)", highs)):
+        if line:
+            figure.add_trace(
+                go.Scatter(
+                    name=name,
+                    x=[x for x, _ in line],
+                    y=[y for _, y in line],
+                    mode="lines",
+                    line=dash,
+                )
+            )
+
+
+def _add_comparators(figure: go.Figure, indicator: Indicator) -> None:
+    by_area = defaultdict(list)
+    for comparator in indicator.comparators.all():
+        by_area[comparator.area].append(comparator)
+    labels = dict(ComparatorArea.choices)
+    for colour, (area, rows) in zip(COMPARATOR_COLOURS, sorted(by_area.items()), strict=False):
+        rows.sort(key=lambda c: c.period)
+        figure.add_trace(
+            go.Scatter(
+                name=labels[area],
+                x=[c.period.end.isoformat() for c in rows],
+                y=[float(c.value) for c in rows],
+                text=[f"{labels[area]} {c.period}: {indicator.format(c.value)}" for c in rows],
+                hoverinfo="text",
+                mode="lines+markers",
+                line={"color": colour, "width": 2, "dash": "dot"},
+                marker={"size": 8, "symbol": "x", "color": colour},
+            )
+        )

@@ -1,0 +1,61 @@
+"""The scorecard's filters: every value is checked, and a bad one is named, not obeyed."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from indicators.models import Section, Service
+from indicators.periods import FINANCIAL_YEAR, PeriodError, parse_period
+from indicators.rag import Direction, Rag
+from indicators.scorecard import NOT_RATED
+
+RAG_CHOICES = [("", "Any rating")] + [(r.value, r.label) for r in Rag] + [(NOT_RATED, "Not rated")]
+DIRECTION_CHOICES = [("", "Any direction")] + [(d.value, d.label) for d in Direction]
+QUARTER_CHOICES = [("", "Latest")] + [(f"Q{q}", f"Q{q}") for q in range(1, 5)]
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class ScorecardFilterForm(forms.Form):
+    """Year, quarter and the filters of the scorecard and its exports."""
+
+    year = forms.CharField(required=False, max_length=20, label="Financial year")
+    period = forms.ChoiceField(choices=QUARTER_CHOICES, required=False, label="Quarter")
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(), required=False, empty_label="All sections", label="Section"
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.all(), required=False, empty_label="All services", label="Service"
+    )
+    owner = OwnerChoiceField(
+        queryset=get_user_model().objects.filter(owned_indicators__isnull=False).distinct(),
+        required=False,
+        empty_label="All officers",
+        label="Accountable officer",
+    )
+    rag = forms.ChoiceField(choices=RAG_CHOICES, required=False, label="Rating")
+    direction = forms.ChoiceField(
+        choices=DIRECTION_CHOICES, required=False, label="Direction of travel"
+    )
+    q = forms.CharField(required=False, max_length=100, label="Search measures")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = (
+                    f"There is no such {field.label.lower()}: choose one from the list."
+                )
+            elif name == "q":
+                field.error_messages["max_length"] = "Search for at most 100 characters."
+
+    def clean_year(self):
+        text = self.cleaned_data["year"].strip()
+        if not text:
+            return None
+        try:
+            return parse_period(text, kind=FINANCIAL_YEAR)
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None

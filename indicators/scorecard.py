@@ -1,0 +1,153 @@
+"""The scorecard for a quarter as rows of plain data: what the page, the exports and (later)
+committee reports show. Built from indicators fetched with `for_report()`, so any number of
+rows costs no further queries."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from indicators.models import ComparatorArea, Indicator, Value
+from indicators.periods import FinancialQuarter, Period
+from indicators.rag import Direction, Rag
+from indicators.reporting import assess, value_in_quarter
+
+NOT_RATED = "none"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure in a period column, with its own period when that differs."""
+
+    text: str
+    value: Decimal | None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.value is None, self.value or Decimal(0))
+
+
+def _cell(indicator: Indicator, value: Value | None, column: Period) -> Cell:
+    if value is None:
+        return Cell("-", None)
+    text = value.display
+    if value.period != column:
+        text = f"{text} ({value.period})"
+    if value.qualifier:
+        text = f"{text} {value.qualifier}"
+    return Cell(text, value.value)
+
+
+@dataclass
+class Row:
+    """One indicator on the scorecard for the chosen quarter."""
+
+    indicator: Indicator
+    history: list[Cell]
+    current: Cell
+    value: Value | None
+    target: str
+    rag: Rag | None
+    direction: Direction | None
+    comparators: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rag_key(self) -> str:
+        return self.rag.value if self.rag else NOT_RATED
+
+    @property
+    def rag_rank(self) -> int:
+        return self.rag.rank if self.rag else 3
+
+    @property
+    def rag_word(self) -> str:
+        return self.rag.label if self.rag else "Not rated"
+
+    @property
+    def direction_word(self) -> str:
+        return self.direction.label if self.direction else ""
+
+
+def quarter_columns(quarter: FinancialQuarter, how_many: int = 4) -> list[FinancialQuarter]:
+    """The chosen quarter and the ones before it, oldest first."""
+    columns = [quarter]
+    while len(columns) < how_many:
+        columns.insert(0, columns[0].previous())
+    return columns
+
+
+def _comparators(indicator: Indicator, value: Value | None) -> dict[str, str]:
+    if value is None:
+        return {}
+    found = {}
+    for comparator in indicator.comparators.all():
+        if comparator.period == value.period:
+            text = indicator.format(comparator.value)
+            if comparator.value_period:
+                text = f"{text} ({comparator.value_period})"
+            found[comparator.area] = text
+    return found
+
+
+def build_rows(indicators: list[Indicator], quarter: FinancialQuarter) -> list[Row]:
+    columns = quarter_columns(quarter)
+    rows = []
+    for indicator in indicators:
+        values = [value_in_quarter(indicator, column) for column in columns]
+        current = values[-1]
+        assessment = assess(indicator, current)
+        target = assessment.target
+        rows.append(
+            Row(
+                indicator=indicator,
+                history=[
+                    _cell(indicator, v, c) for v, c in zip(values[:-1], columns[:-1], strict=True)
+                ],
+                current=_cell(indicator, current, quarter),
+                value=current,
+                target=target.spec().describe(indicator.decimal_places) if target else "-",
+                rag=assessment.rag,
+                direction=assessment.direction,
+                comparators=_comparators(indicator, current),
+            )
+        )
+    return rows
+
+
+def comparator_areas(rows: list[Row]) -> list[tuple[str, str]]:
+    """The comparators any row has a value for, England first, as (area, label)."""
+    present = {area for row in rows for area in row.comparators}
+    return [(area, label) for area, label in ComparatorArea.choices if area in present]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How many indicators are on track, slightly below, requiring improvement, not rated."""
+
+    total: int
+    green: int
+    amber: int
+    red: int
+    not_rated: int
+
+    @property
+    def percent_on_track(self) -> int:
+        rated = self.total
+        return round(100 * self.green / rated) if rated else 0
+
+    def sentence(self) -> str:
+        return (
+            f"{self.green} of {self.total} indicators ({self.percent_on_track}%) on track; "
+            f"{self.amber} slightly below; {self.red} require improvement; "
+            f"{self.not_rated} not rated"
+        )
+
+
+def summarise(rows: list[Row]) -> Summary:
+    counts = Counter(row.rag_key for row in rows)
+    return Summary(
+        total=len(rows),
+        green=counts[Rag.GREEN.value],
+        amber=counts[Rag.AMBER.value],
+        red=counts[Rag.RED.value],
+        not_rated=counts[NOT_RATED],
+    )

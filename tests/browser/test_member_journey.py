@@ -1,0 +1,73 @@
+"""A committee member's journey through the scorecard, in a real browser."""
+
+import csv
+import io
+import json
+
+from openpyxl import load_workbook
+
+from tests.browser.conftest import axe_violations, screenshot
+
+
+def test_member_reads_the_scorecard_filters_it_and_opens_an_indicator(demo_site, page):
+    page.goto(f"{demo_site}/")
+    assert page.title().startswith("Corporate scorecard Q4 2017/18")
+    summary = page.locator("#summary").inner_text()
+    assert "indicators" in summary and "require improvement" in summary
+    screenshot(page, "scorecard")
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="require improvement").click()
+    page.wait_for_url("**/scorecard/?rag=red")
+    ratings = page.locator("td[data-label='Rating']").all_inner_texts()
+    assert ratings and all("Requires improvement" in r for r in ratings)
+    screenshot(page, "scorecard-requires-improvement")
+    assert axe_violations(page) == []
+
+    page.get_by_role(
+        "link", name="Percentage of completed assessments which took over 45 days"
+    ).click()
+    page.wait_for_selector("#trend-chart .main-svg")
+    assert page.locator("h1").inner_text() == (
+        "Percentage of completed assessments which took over 45 days"
+    )
+    figure = json.loads(page.locator("#trend-data").text_content())
+    expected = sum(
+        len([y for y in trace["y"] if y is not None])
+        for trace in figure["data"]
+        if "markers" in trace.get("mode", "")
+    )
+    # Six figures (Dec 2016, three quarters, two years) and four comparator points.
+    assert page.locator("#trend-chart .scatterlayer path.point").count() == expected == 10
+    page.locator("#trend-chart").focus()
+    assert page.evaluate("document.activeElement.id") == "trend-chart"
+    screenshot(page, "indicator")
+    assert axe_violations(page) == []
+    assert page.console_errors == []
+
+
+def test_member_downloads_both_exports_of_the_filtered_list(demo_site, page):
+    page.goto(f"{demo_site}/scorecard/?rag=green")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text("utf-8-sig"))))
+    assert len(rows) > 1
+    ratings = {row[rows[0].index("Rating")] for row in rows[1:]}
+    assert ratings == {"On track"}
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel").click()
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    assert [[c.value or "" for c in row] for row in sheet.iter_rows()] == rows
+
+
+def test_scorecard_reads_on_a_360_pixel_phone(demo_site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{demo_site}/scorecard/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Each figure carries its column's name on a phone.
+    label = page.locator("td[data-label='Rating']").first
+    assert "Rating:" in label.evaluate("e => getComputedStyle(e, '::before').content")
+    screenshot(page, "scorecard-phone")
+    assert axe_violations(page) == []
+    context.close()

@@ -1,0 +1,64 @@
+"""Small builders of realistic scorecard data for tests and benchmarks."""
+
+from decimal import Decimal
+
+from indicators.models import Comparator, Target, Value
+from indicators.periods import FinancialQuarter, FinancialYear, parse_period
+from indicators.services import record_value, set_target
+
+
+def rated_indicator(
+    make_indicator, figures=(("Q2 2017/18", "29.6"), ("Q3 2017/18", "34.8")), target="40", **fields
+):
+    """An indicator with figures and a year-end target for 2017/18."""
+    indicator = make_indicator(**fields)
+    for period, figure in figures:
+        record_value(indicator=indicator, period=parse_period(period), value=Decimal(figure))
+    if target is not None:
+        set_target(
+            indicator=indicator,
+            year=parse_period("2017/18"),
+            kind="year_end",
+            value=Decimal(target),
+        )
+    return indicator
+
+
+def bulk_scorecard(make_indicator, how_many: int, periods: int = 20) -> None:
+    """Indicators with `periods` quarters of figures, a target each year and England
+    averages, written in bulk (fast enough for hundreds of indicators)."""
+    quarters = [FinancialQuarter(2013 + i // 4, i % 4 + 1) for i in range(periods)]
+    years = sorted({q.financial_year for q in quarters})
+    values, targets, comparators = [], [], []
+    for number in range(how_many):
+        indicator = make_indicator(polarity="high" if number % 2 else "low")
+        for n, quarter in enumerate(quarters):
+            values.append(
+                Value(
+                    indicator=indicator,
+                    period=quarter,
+                    period_start=quarter.start,
+                    period_end=quarter.end,
+                    value=Decimal(40 + (n * 7 + number) % 30),
+                )
+            )
+            comparators.append(
+                Comparator(
+                    indicator=indicator,
+                    period=quarter,
+                    period_start=quarter.start,
+                    period_end=quarter.end,
+                    area="england",
+                    value=Decimal(50),
+                )
+            )
+        for year in years:
+            targets.append(
+                Target(indicator=indicator, year=year, kind="year_end", value=Decimal(50))
+            )
+    Value.objects.bulk_create(values)
+    Target.objects.bulk_create(targets)
+    Comparator.objects.bulk_create(comparators)
+
+
+__all__ = ["FinancialYear", "bulk_scorecard", "rated_indicator"]

@@ -1,0 +1,106 @@
+"""One indicator's page: definition, chart, figures and commentary."""
+
+import json
+from decimal import Decimal
+
+from indicators.periods import parse_period
+from indicators.services import record_comparator, record_value, write_commentary
+from tests.factories import bulk_scorecard, rated_indicator
+
+
+def chart_of(response) -> dict:
+    text = response.text
+    start = text.index('<script id="trend-data" type="application/json">') + len(
+        '<script id="trend-data" type="application/json">'
+    )
+    return json.loads(text[start : text.index("</script>", start)])
+
+
+def test_indicator_page_shows_definition_figures_and_commentary(client, make_indicator):
+    indicator = rated_indicator(make_indicator, definition="Contacts that become referrals.")
+    write_commentary(
+        indicator=indicator,
+        period=parse_period("Q3 2017/18"),
+        issues="A third of all contacts originated from the police.",
+    )
+    write_commentary(
+        indicator=indicator, period=parse_period("Q2 2017/18"), causes="An earlier cause."
+    )
+    response = client.get(f"/indicators/{indicator.reference}/")
+    text = response.text
+    assert "Contacts that become referrals." in text
+    assert "29.6%" in text and "34.8%" in text and "Requires improvement" in text
+    assert text.index("A third of all contacts") < text.index("Earlier commentary (1)")
+    assert text.index("Earlier commentary (1)") < text.index("An earlier cause.")
+
+
+def test_chart_has_a_point_per_figure_rated_by_colour_and_shape(client, make_indicator):
+    indicator = rated_indicator(make_indicator)
+    record_comparator(
+        indicator=indicator,
+        period=parse_period("Q3 2017/18"),
+        area="england",
+        value=Decimal("32.0"),
+    )
+    chart = chart_of(client.get(f"/indicators/{indicator.reference}/"))
+    figures, target, england = chart["data"]
+    assert figures["y"] == [29.6, 34.8]
+    assert figures["marker"]["symbol"] == ["square", "square"]
+    assert figures["marker"]["color"] == ["#d4351c", "#d4351c"]
+    assert target["name"] == "Target" and target["y"][:2] == [40.0, 40.0]
+    assert england["name"] == "England average" and england["y"] == [32.0]
+
+
+def test_indicator_with_no_figures(client, make_indicator):
+    indicator = make_indicator()
+    response = client.get(f"/indicators/{indicator.reference}/")
+    assert response.status_code == 200
+    assert "There are no figures to chart yet." in response.text
+    assert "plotly.min.js" not in response.text
+
+
+def test_indicator_with_one_figure_gaps_and_no_target(client, make_indicator):
+    indicator = make_indicator()
+    record_value(indicator=indicator, period=parse_period("Q1 2017/18"), value=Decimal(5))
+    record_value(
+        indicator=indicator,
+        period=parse_period("Q2 2017/18"),
+        value=None,
+        missing_reason="Available in Q4",
+    )
+    response = client.get(f"/indicators/{indicator.reference}/")
+    assert response.status_code == 200
+    assert chart_of(response)["data"][0]["y"] == [5.0]
+    assert "Available in Q4" in response.text and "Not rated" in response.text
+
+
+def test_unknown_indicator_is_not_found(client, db):
+    assert client.get("/indicators/NOPE/").status_code == 404
+
+
+def test_commentary_is_escaped_not_run(client, make_indicator):
+    indicator = make_indicator()
+    write_commentary(
+        indicator=indicator, period=parse_period("Q1 2017/18"), issues="<script>alert(1)</script>"
+    )
+    text = client.get(f"/indicators/{indicator.reference}/").text
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
+
+
+def test_indicator_page_queries_do_not_grow_with_its_history(
+    client, make_indicator, django_assert_num_queries
+):
+    bulk_scorecard(make_indicator, 2, periods=4)
+    bulk_scorecard(make_indicator, 1, periods=40)
+    from indicators.models import Indicator
+
+    short, long = (Indicator.objects.order_by("pk")[n] for n in (0, 2))
+    with django_assert_num_queries(INDICATOR_QUERIES):
+        client.get(f"/indicators/{short.reference}/")
+    with django_assert_num_queries(INDICATOR_QUERIES):
+        client.get(f"/indicators/{long.reference}/")
+
+
+# The indicator with section, service and owner; its figures, targets, comparators and
+# commentary.
+INDICATOR_QUERIES = 5

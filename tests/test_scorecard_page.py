@@ -1,0 +1,186 @@
+"""The scorecard page a committee member reads before a meeting."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Section
+from indicators.periods import parse_period
+from indicators.services import record_value
+from tests.factories import bulk_scorecard, rated_indicator
+
+
+def test_home_redirects_to_the_scorecard(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/scorecard/"
+
+
+def test_scorecard_shows_the_latest_quarter_with_rating_in_words(client, make_indicator):
+    rated_indicator(make_indicator, title="Percentage of contacts that lead to a referral")
+    text = client.get("/scorecard/").text
+    assert "Corporate scorecard: Q3 2017/18" in text
+    assert "Percentage of contacts that lead to a referral" in text
+    assert "34.8%" in text and "29.6%" in text  # the chosen quarter and the one before
+    # Below 40 with no tolerance: requires improvement, in words; improving on Q2.
+    assert "Requires improvement" in text and "Improving" in text
+    assert "Key for performance" in text
+
+
+def test_summary_counts_each_rating_and_links_to_the_filtered_list(client, make_indicator):
+    rated_indicator(make_indicator, figures=[("Q3 2017/18", "45")])  # green
+    rated_indicator(make_indicator, figures=[("Q3 2017/18", "20")])  # red
+    rated_indicator(make_indicator, figures=[("Q3 2017/18", "30")])  # red
+    rated_indicator(make_indicator, figures=[("Q3 2017/18", "30")], target=None)  # not rated
+    response = client.get("/scorecard/")
+    summary = response.context["view"].summary
+    assert summary.sentence() == (
+        "1 of 4 indicators (25%) on track; 0 slightly below; 2 require improvement; 1 not rated"
+    )
+    assert 'href="?rag=red"' in response.text
+
+
+def test_filter_to_requires_improvement(client, make_indicator):
+    rated_indicator(make_indicator, title="Good one", figures=[("Q3 2017/18", "45")])
+    rated_indicator(make_indicator, title="Bad one", figures=[("Q3 2017/18", "20")])
+    text = client.get("/scorecard/", {"rag": "red"}).text
+    assert "Bad one" in text and "Good one" not in text
+
+
+@pytest.mark.parametrize(
+    ("params", "shown", "hidden"),
+    [
+        ({"q": "referral"}, "Referral rate", "Library visits"),
+        ({"direction": "worsening"}, "Library visits", "Referral rate"),
+    ],
+)
+def test_search_and_direction_filters(client, make_indicator, params, shown, hidden):
+    rated_indicator(make_indicator, title="Referral rate")  # 29.6 -> 34.8: improving
+    rated_indicator(
+        make_indicator,
+        title="Library visits",
+        figures=[("Q2 2017/18", "50"), ("Q3 2017/18", "45")],
+    )
+    text = client.get("/scorecard/", params).text
+    assert shown in text and hidden not in text
+
+
+def test_section_service_and_owner_filters(client, make_indicator, alice):
+    live_well = Section.objects.create(name="Live Well", order=2)
+    rated_indicator(make_indicator, title="Children's measure", owner=alice)
+    rated_indicator(make_indicator, title="Waste measure", section=live_well)
+    text = client.get("/scorecard/", {"section": live_well.pk}).text
+    assert "Waste measure" in text and "Children&#x27;s measure" not in text
+    text = client.get("/scorecard/", {"owner": alice.pk}).text
+    assert "Children&#x27;s measure" in text and "Waste measure" not in text
+
+
+def test_sections_follow_the_councils_order(client, make_indicator):
+    age_well = Section.objects.create(name="Age Well", order=3)
+    live_well = Section.objects.create(name="Live Well", order=2)
+    rated_indicator(make_indicator, section=age_well)
+    rated_indicator(make_indicator, section=live_well)
+    text = client.get("/scorecard/").text
+    assert text.index(">Live Well<") < text.index(">Age Well<")
+
+
+def test_sorting_by_rating_puts_requires_improvement_last(client, make_indicator):
+    rated_indicator(make_indicator, title="Red measure", figures=[("Q3 2017/18", "20")])
+    rated_indicator(make_indicator, title="Green measure", figures=[("Q3 2017/18", "45")])
+    text = client.get("/scorecard/", {"sort": "rag"}).text
+    assert text.index("Green measure") < text.index("Red measure")
+    text = client.get("/scorecard/", {"sort": "-rag"}).text
+    assert text.index("Red measure") < text.index("Green measure")
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["measure", "polarity", "current", "target", "direction", "history_0", "comparator_england"],
+)
+def test_every_column_sorts_without_error(client, make_indicator, column):
+    bulk_scorecard(make_indicator, 3, periods=8)
+    rated_indicator(make_indicator, target=None)
+    assert client.get("/scorecard/", {"sort": column}).status_code == 200
+    assert client.get("/scorecard/", {"sort": f"-{column}"}).status_code == 200
+
+
+def test_year_and_period_choose_the_quarter(client, make_indicator):
+    rated_indicator(make_indicator)
+    text = client.get("/scorecard/", {"year": "2017/18", "period": "Q2"}).text
+    assert "Corporate scorecard: Q2 2017/18" in text
+
+
+def test_a_year_alone_chooses_its_latest_quarter_with_figures(client, make_indicator):
+    rated_indicator(make_indicator)
+    assert "scorecard: Q3 2017/18" in client.get("/scorecard/", {"year": "2017/18"}).text
+
+
+def test_a_year_with_no_figures_says_so(client, make_indicator):
+    rated_indicator(make_indicator)
+    text = client.get("/scorecard/", {"year": "2030/31", "period": "Q1"}).text
+    assert "There are no published figures for Q1 2030/31." in text
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"year": "2017/19"}, "must be consecutive"),
+        ({"year": "banana"}, "not a period we recognise"),
+        ({"period": "Q5"}, "There is no such quarter"),
+        ({"rag": "purple"}, "There is no such rating"),
+        ({"section": "999"}, "There is no such section"),
+        ({"owner": "abc"}, "There is no such accountable officer"),
+        ({"direction": "sideways"}, "There is no such direction of travel"),
+    ],
+)
+def test_bad_filters_are_named_and_ignored(client, make_indicator, params, message):
+    rated_indicator(make_indicator, title="Still shown")
+    response = client.get("/scorecard/", params)
+    assert response.status_code == 200
+    assert "There is a problem with the filters" in response.text
+    assert message in response.text
+    assert "Still shown" in response.text
+
+
+def test_search_text_with_html_and_sql_is_escaped_not_run(client, make_indicator):
+    rated_indicator(make_indicator)
+    attack = "<script>alert(1)</script>' OR 1=1 --"
+    response = client.get("/scorecard/", {"q": attack})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;" in response.text
+    assert "No measures match these filters." in response.text
+
+
+def test_a_figure_with_its_own_period_says_so(client, make_indicator):
+    indicator = make_indicator(unit="count", decimal_places=0, polarity="low")
+    record_value(indicator=indicator, period=parse_period("Dec 2017"), value=Decimal(3903))
+    record_value(
+        indicator=indicator,
+        period=parse_period("Q3 2017/18"),
+        value=None,
+        missing_reason="Available in Q4",
+    )
+    text = client.get("/scorecard/", {"year": "2017/18", "period": "Q3"}).text
+    assert "Available in Q4" in text
+
+
+def test_an_empty_council_has_no_figures_yet(client, db):
+    assert "There are no published figures yet." in client.get("/scorecard/").text
+
+
+def test_query_count_is_the_same_for_30_and_300_indicators(
+    client, make_indicator, django_assert_num_queries
+):
+    bulk_scorecard(make_indicator, 30)
+    with django_assert_num_queries(SCORECARD_QUERIES):
+        client.get("/scorecard/")
+    bulk_scorecard(make_indicator, 270)
+    with django_assert_num_queries(SCORECARD_QUERIES):
+        response = client.get("/scorecard/")
+    assert response.context["view"].summary.total == 300
+
+
+# Indicators with their figures, targets and comparators (4); the latest quarter (1); the
+# sections (1); the filter form's choices, each counted and listed (6): a constant,
+# however many indicators.
+SCORECARD_QUERIES = 12
