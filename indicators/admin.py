@@ -13,6 +13,7 @@ from indicators.models import (
     Commentary,
     Comparator,
     Indicator,
+    Publication,
     Scorecard,
     Section,
     Service,
@@ -38,10 +39,21 @@ class OwnedInlineMixin:
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
-class ValueInline(OwnedInlineMixin, admin.TabularInline):
+class ValueInline(admin.TabularInline):
+    """Figures are shown here; they are entered through the period return, which keeps
+    their drafts, sign-off and publication straight."""
+
     model = Value
-    extra = 1
-    fields = ("period", "value", "count", "status", "missing_reason", "qualifier")
+    extra = 0
+    fields = ("period", "value", "count", "status", "missing_reason", "state", "revision")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class TargetInline(OwnedInlineMixin, admin.TabularInline):
@@ -95,7 +107,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     inlines = (ValueInline, TargetInline, ComparatorInline, CommentaryInline)
     fieldsets = (
         (None, {"fields": ("reference", "title", "definition", "group", "section", "service")}),
-        ("Ownership", {"fields": ("owner", "data_source")}),
+        ("Ownership", {"fields": ("owner", "delegates", "data_source")}),
         (
             "Measurement",
             {
@@ -115,6 +127,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
         ("Order", {"fields": ("order",)}),
     )
     history_list_display = ("title", "owner")
+    filter_horizontal = ("delegates",)
     change_form_template = "admin/indicators/indicator/change_form.html"
 
     def get_urls(self):
@@ -177,6 +190,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
             "section",
             "service",
             "owner",
+            "delegates",
             "unit",
             "decimal_places",
             "rate_per",
@@ -193,19 +207,25 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(Value)
 class ValueAdmin(SimpleHistoryAdmin):
-    list_display = ("indicator", "period", "value", "count", "status", "missing_reason")
-    list_filter = ("status", "indicator__section")
+    """Figures and their history, read-only: changes go through the period return."""
+
+    list_display = ("indicator", "period", "value", "count", "state", "revision", "status")
+    list_filter = ("state", "status", "indicator__section")
+    readonly_fields = [f.name for f in Value._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
     search_fields = ("indicator__reference", "indicator__title")
     list_select_related = ("indicator",)
     autocomplete_fields = ("indicator",)
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_edit_figures(request.user, obj.indicator))
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_edit_figures(request.user, obj.indicator))
+        # Nothing is ever deleted from a published period.
+        return False
 
 
 @admin.register(Target)
@@ -232,6 +252,18 @@ class ComparatorAdmin(SimpleHistoryAdmin):
     search_fields = ("indicator__reference", "indicator__title")
     list_select_related = ("indicator",)
     autocomplete_fields = ("indicator",)
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = ("quarter", "published_at", "published_by", "figures")
+    readonly_fields = ("quarter", "published_at", "published_by", "figures")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Section)

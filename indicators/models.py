@@ -88,7 +88,8 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(scorecards__year=year)
 
     def owned_by(self, user) -> "IndicatorQuerySet":
-        return self.filter(owner=user)
+        """The indicators whose figures the user enters: owned or delegated."""
+        return self.filter(models.Q(owner=user) | models.Q(delegates=user)).distinct()
 
     def for_report(self, quarter=None) -> "IndicatorQuerySet":
         """Everything a scorecard row needs, in a fixed number of queries: only the
@@ -153,6 +154,12 @@ class Indicator(models.Model):
         blank=True,
         related_name="owned_indicators",
         verbose_name="accountable officer",
+    )
+    delegates = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="delegated_indicators",
+        help_text="Officers who may also enter this indicator's figures.",
     )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="indicators")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="indicators")
@@ -239,11 +246,22 @@ class PeriodDatesMixin(models.Model):
         super().save(*args, **kwargs)
 
 
+class ValueState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    SIGNED_OFF = "signed_off", "Signed off"
+    PUBLISHED = "published", "Published"
+
+
 class ValueQuerySet(models.QuerySet):
     def published(self) -> "ValueQuerySet":
-        """Figures members and the public may see. Every figure entered so far counts as
-        published; sign-off and publication of a period's return will narrow this."""
-        return self
+        """Figures members and the public may see: the latest published revision of each."""
+        return self.filter(state=ValueState.PUBLISHED, superseded=False)
+
+    def current(self) -> "ValueQuerySet":
+        """The revision being worked on for each indicator and period (perhaps published)."""
+        return self.filter(is_current=True)
 
 
 class Value(PeriodDatesMixin):
@@ -266,14 +284,39 @@ class Value(PeriodDatesMixin):
     qualifier = models.CharField(
         max_length=100, blank=True, help_text='Printed beside the figure: "17/18 forecast".'
     )
+    state = models.CharField(
+        max_length=12, choices=ValueState.choices, default=ValueState.DRAFT, db_index=True
+    )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="A correction to a published figure is a new revision."
+    )
+    is_current = models.BooleanField(
+        default=True, editable=False, help_text="The latest revision for its period."
+    )
+    superseded = models.BooleanField(
+        default=False, editable=False, help_text="A later revision has been published."
+    )
+    return_reason = models.TextField(
+        blank=True, help_text="Why the performance team returned it to its officer."
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Counts saves, so two editors cannot overwrite."
+    )
     history = HistoricalRecords()
 
     objects = ValueQuerySet.as_manager()
 
     class Meta:
-        ordering = ["indicator", "period_end", "period_start"]
+        ordering = ["indicator", "period_end", "period_start", "revision"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "period"], name="one_value_per_period")
+            models.UniqueConstraint(
+                fields=["indicator", "period", "revision"], name="one_value_per_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                condition=models.Q(is_current=True),
+                name="one_current_value_per_period",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -304,9 +347,32 @@ class Value(PeriodDatesMixin):
 
     @property
     def display(self) -> str:
-        return self.indicator.format(
+        text = self.indicator.format(
             self.value, count=self.count, missing_reason=self.missing_reason
         )
+        return f"{text} (revised)" if self.is_revised else text
+
+    @property
+    def is_revised(self) -> bool:
+        """A published correction of a figure published before."""
+        return self.revision > 1 and self.state == ValueState.PUBLISHED
+
+
+class Publication(models.Model):
+    """The performance team's publication of a quarter's signed-off figures."""
+
+    quarter = PeriodField(period_kind=periods.FINANCIAL_QUARTER)
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="publications"
+    )
+    figures = models.PositiveIntegerField(help_text="How many figures it published.")
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} published {self.published_at:%d %b %Y %H:%M}"
 
 
 class Commentary(models.Model):

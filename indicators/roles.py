@@ -38,10 +38,17 @@ def ensure_role_groups(**kwargs) -> None:
         group.permissions.set([permissions[c] for c in sorted(codenames) if c in permissions])
 
 
-def has_role(user, role: str) -> bool:
+def role_names(user) -> frozenset[str]:
+    """The user's roles, read once per request (cached on the user object)."""
     if not user.is_authenticated:
-        return False
-    return user.groups.filter(name=role).exists()
+        return frozenset()
+    if not hasattr(user, "_scorecard_roles"):
+        user._scorecard_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._scorecard_roles
+
+
+def has_role(user, role: str) -> bool:
+    return role in role_names(user)
 
 
 def is_performance_team(user) -> bool:
@@ -49,7 +56,10 @@ def is_performance_team(user) -> bool:
 
 
 def can_edit_figures(user, indicator) -> bool:
-    """Officers change only the indicators they own; the performance team changes any."""
+    """Officers change only the indicators they own or are delegated; the performance team
+    changes any."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return is_performance_team(user) or indicator.owner_id == user.pk
+    if is_performance_team(user) or indicator.owner_id == user.pk:
+        return True
+    return indicator.delegates.filter(pk=user.pk).exists()

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from indicators.models import Commentary, Comparator, Indicator, Target, Value
+from indicators.models import Commentary, Comparator, Indicator, Target, Value, ValueState
 from indicators.periods import Period
 
 
@@ -33,12 +33,15 @@ def record_value(
     qualifier: str = "",
     by=None,
 ) -> Value:
-    """Create or update the indicator's figure for a period."""
-    row = Value.objects.filter(indicator=indicator, period=period).first() or Value(
+    """Record a figure that is already published (history from past reports, the demo
+    council): it is visible at once. Figures entered for a period go through the return
+    (indicators.workflow) instead."""
+    row = Value.objects.current().filter(indicator=indicator, period=period).first() or Value(
         indicator=indicator, period=period
     )
     row.value, row.count, row.status = value, count, status
     row.missing_reason, row.qualifier = missing_reason, qualifier
+    row.state = ValueState.PUBLISHED
     return _save(row, by)
 
 

@@ -5,4 +5,12 @@ from indicators.rag import Rag
 
 def council(request):
     """The council's name for every page's header, and the RAG key."""
-    return {"council_name": settings.COUNCIL_NAME, "rag_key": list(Rag)}
+    from indicators.roles import OFFICER, has_role, is_performance_team
+
+    user = getattr(request, "user", None)
+    can_enter = bool(user and (is_performance_team(user) or has_role(user, OFFICER)))
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "rag_key": list(Rag),
+        "can_enter_returns": can_enter,
+    }

@@ -40,6 +40,7 @@ def bulk_scorecard(make_indicator, how_many: int, periods: int = 20) -> None:
                     period_start=quarter.start,
                     period_end=quarter.end,
                     value=Decimal(40 + (n * 7 + number) % 30),
+                    state="published",
                 )
             )
             comparators.append(

@@ -26,52 +26,48 @@ def test_officer_sees_the_indicator_with_its_figures_inline(client, alice, make_
     assert "Q3 2017/18" in response.text and "34.8" in response.text
 
 
-def test_officer_records_a_figure_through_the_admin_and_history_names_them(
-    client, alice, make_indicator
+def test_figures_are_read_only_in_the_admin_even_for_the_performance_team(
+    client, alice, priya, make_indicator
 ):
     indicator = make_indicator(owner=alice)
-    client.force_login(alice)
-    data = change_form_data(client.get(change_url(indicator)))
-    data.update({"values-0-period": "Q1 2017/18", "values-0-value": "29.1"})
-    data["values-0-status"] = "final"
-    response = client.post(change_url(indicator), data)
-    assert response.status_code == 302, response.context and response.context["errors"]
-    value = Value.objects.get(indicator=indicator)
-    assert value.value == Decimal("29.1")
-    assert value.history.get().history_user == alice
+    record_value(indicator=indicator, period=parse_period("Q1 2017/18"), value=Decimal("29.1"))
+    for user in (alice, priya):
+        client.force_login(user)
+        text = client.get(change_url(indicator)).text
+        assert "29.1" in text and 'name="values-0-value"' not in text
+    assert client.get(reverse("admin:indicators_value_add")).status_code == 403
 
 
-def test_a_bad_inline_row_saves_nothing_and_names_the_field(client, alice, make_indicator):
-    indicator = make_indicator(owner=alice)
-    client.force_login(alice)
+def test_a_bad_inline_row_saves_nothing_and_names_the_field(client, priya, make_indicator):
+    indicator = make_indicator(title="Referral rate")
+    client.force_login(priya)
     data = change_form_data(client.get(change_url(indicator)))
     data.update(
         {
-            "values-TOTAL_FORMS": "2",
-            "values-0-period": "Q1 2017/18",
-            "values-0-value": "29.1",
-            "values-0-status": "final",
-            "values-1-period": "Q5 2017/18",
-            "values-1-value": "abc",
-            "values-1-status": "final",
+            "title": "Changed title",
+            "targets-TOTAL_FORMS": "1",
+            "targets-0-year": "2017/18",
+            "targets-0-kind": "range",
+            "targets-0-low": "4.3",
+            "targets-0-high": "3.2",
         }
     )
     response = client.post(change_url(indicator), data)
     assert response.status_code == 200
-    assert "Enter a number." in response.text
-    assert "a quarter must be Q1 to Q4" in response.text
-    assert not Value.objects.exists()
+    assert "The low end of the range (4.3) is above the high end (3.2)." in response.text
+    indicator.refresh_from_db()
+    assert indicator.title == "Referral rate" and not indicator.targets.exists()
 
 
 def test_officer_cannot_change_another_officers_indicator(client, alice, bob, make_indicator):
     indicator = make_indicator(owner=bob)
     client.force_login(alice)
-    data = {"values-TOTAL_FORMS": "1", "values-INITIAL_FORMS": "0"}
+    data = {"commentaries-TOTAL_FORMS": "1", "commentaries-INITIAL_FORMS": "0"}
     assert client.post(change_url(indicator), data).status_code == 403
-    # They may still read it: the page offers no inputs for its figures.
+    # They may still read it: the page offers no inputs for its commentary.
     response = client.get(change_url(indicator))
     assert response.status_code == 200
-    assert 'name="values-0-value"' not in response.text
+    assert 'name="commentaries-0-issues"' not in response.text
 
 
 def test_officer_cannot_change_a_figure_of_another_officers_indicator_directly(
@@ -168,6 +164,7 @@ def build_indicators(make_indicator, owner, how_many: int, periods: int = 20) ->
                 period_start=q.start,
                 period_end=q.end,
                 value=Decimal(n),
+                state="published",
             )
             for n, q in enumerate(quarters)
         )
@@ -189,9 +186,10 @@ def test_changelist_query_count_does_not_grow_with_indicators(
     assert changelist_queries(client) == EXPECTED_CHANGELIST_QUERIES
 
 
-# Session, user, groups and permissions, the count, the page of rows, and the filters'
-# choices (sections, owners, services): a constant, whatever the number of indicators.
-EXPECTED_CHANGELIST_QUERIES = 10
+# Session, user, roles, groups and permissions, the count, the page of rows, and the
+# filters' choices (sections, owners, services): a constant, whatever the number of
+# indicators.
+EXPECTED_CHANGELIST_QUERIES = 11
 
 
 def test_audit_trail_shows_each_figure_change_with_who_before_and_after(

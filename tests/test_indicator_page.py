@@ -78,13 +78,20 @@ def test_unknown_indicator_is_not_found(client, db):
     assert client.get("/indicators/NOPE/").status_code == 404
 
 
-def test_commentary_is_escaped_not_run(client, make_indicator):
-    indicator = make_indicator()
+def test_commentary_markdown_is_rendered_and_scripts_removed(client, make_indicator):
+    indicator = rated_indicator(make_indicator)
     write_commentary(
-        indicator=indicator, period=parse_period("Q1 2017/18"), issues="<script>alert(1)</script>"
+        indicator=indicator,
+        period=parse_period("Q3 2017/18"),
+        issues="**Up** on Q2, see [the plan](https://example.org/plan). "
+        "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))",
     )
     text = client.get(f"/indicators/{indicator.reference}/").text
-    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
+    assert "<strong>Up</strong>" in text
+    assert (
+        '<a href="https://example.org/plan" rel="noopener noreferrer nofollow">the plan</a>' in text
+    )
+    assert "alert(" not in text and "onerror" not in text and "javascript:" not in text
 
 
 def test_indicator_page_queries_do_not_grow_with_its_history(

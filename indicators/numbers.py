@@ -1,0 +1,84 @@
+"""Read a figure typed the way the council's papers print it. Plain Python, no Django.
+
+Understood: "8,632", "34.8", "34.8%", "1,288/52.5" (a count and its rate), "1,890/19.0%",
+"£7.989m", "£174k", "£950", "426 days", "19 (out of 24)", "-14.0". Anything else is an
+error saying what is wrong: "41, 554" is not a number.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from indicators.formatting import Unit
+
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+
+
+class FigureError(ValueError):
+    """Text that is not a figure, with the reason."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure read from text: the value and, for a count-and-rate pair, the count."""
+
+    value: Decimal
+    count: Decimal | None = None
+
+
+def _number(text: str, original: str) -> Decimal:
+    if not re.fullmatch(_NUMBER, text):
+        raise FigureError(f"'{original}' is not a number.")
+    try:
+        return Decimal(text.replace(",", "").lstrip("+"))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        raise FigureError(f"'{original}' is not a number.") from None
+
+
+def parse_figure(text, unit: Unit | str) -> Figure:
+    """A figure for an indicator of `unit`, from a cell or a form field."""
+    unit = Unit(unit)
+    if isinstance(text, bool):
+        raise FigureError(f"'{text}' is not a number.")
+    if isinstance(text, int | float | Decimal):
+        # Spreadsheets hold numbers as binary floats; keep what the cell displays.
+        return Figure(Decimal(str(text)))
+    original = str(text)
+    cleaned = " ".join(original.split())
+    if not cleaned:
+        raise FigureError("The figure is empty.")
+    count = None
+    if "/" in cleaned:
+        left, _, cleaned = cleaned.partition("/")
+        count = _number(left.strip(), original)
+        if count != count.to_integral_value() or count < 0:
+            raise FigureError(f"'{original}': the count before the / must be a whole number.")
+        if unit not in (Unit.RATE, Unit.PERCENTAGE):
+            raise FigureError(
+                f"'{original}': only rates and percentages can have a count before a /."
+            )
+        cleaned = cleaned.strip()
+    if cleaned.endswith("%"):
+        if unit is not Unit.PERCENTAGE:
+            raise FigureError(
+                f"'{original}' is a percentage, but this measure is a {unit.label.lower()}."
+            )
+        return Figure(_number(cleaned[:-1].strip(), original), count)
+    if cleaned.startswith(("£", "-£")):
+        if unit is not Unit.MONEY:
+            raise FigureError(f"'{original}' is an amount of money, but this measure is not.")
+        sign = -1 if cleaned.startswith("-") else 1
+        body = cleaned.lstrip("-")[1:]
+        scale = {"m": Decimal(1_000_000), "k": Decimal(1_000)}.get(body[-1:].lower(), Decimal(1))
+        if scale != 1:
+            body = body[:-1]
+        return Figure(sign * _number(body, original) * scale, count)
+    match = re.fullmatch(r"(.+?)\s*days?", cleaned)
+    if match:
+        if unit is not Unit.DAYS:
+            raise FigureError(f"'{original}' is a number of days, but this measure is not.")
+        return Figure(_number(match.group(1), original), count)
+    match = re.fullmatch(r"(.+?)\s*\(out of [^)]*\)", cleaned)
+    if match:
+        return Figure(_number(match.group(1), original), count)
+    return Figure(_number(cleaned, original), count)
