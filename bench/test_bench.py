@@ -117,3 +117,65 @@ def test_indicator_page(client, make_indicator):
     baseline = median_seconds(lambda: MINIMAL.render(Context({"rows": cells})))
     report("indicator_page_20_periods_median_seconds", f"{page:.3f}")
     report("indicator_page_overhead_ratio_vs_minimal_template", f"{page / baseline:.1f}")
+
+
+def _return_workbook(make_indicator, owner, how_many: int) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from indicators.imports import HEADERS
+    from indicators.periods import FinancialQuarter
+
+    quarters = [FinancialQuarter(2013 + i // 4, i % 4 + 1) for i in range(20)]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Start Well"
+    sheet.append(HEADERS)
+    for number in range(how_many):
+        indicator = make_indicator(owner=owner, unit="count", decimal_places=0)
+        for n, quarter in enumerate(quarters):
+            figure = f"{1000 + number * 7 + n:,}"
+            sheet.append(
+                [
+                    indicator.reference,
+                    indicator.title,
+                    str(quarter),
+                    "Count",
+                    "",
+                    "",
+                    figure,
+                    "",
+                    "Final",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_queries_50_indicators_by_20_periods(priya, make_indicator):
+    from indicators.imports import import_figures
+
+    data = _return_workbook(make_indicator, priya, 50)
+    with CaptureQueriesContext(connection) as captured:
+        assert import_figures(data, by=priya).created == 1_000
+    report("import_1000_values_queries", len(captured))
+
+
+def test_import_500_indicators_by_20_periods(priya, make_indicator):
+    from indicators.imports import import_figures, read_sheets
+
+    data = _return_workbook(make_indicator, priya, 500)
+    read = median_seconds(lambda: read_sheets(data))
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as captured:
+        result = import_figures(data, by=priya)
+    elapsed = time.perf_counter() - started
+    assert not result.problems and result.created == 10_000
+    report("import_10000_values_seconds", f"{elapsed:.2f}")
+    report("import_10000_values_queries", len(captured))
+    report("import_10000_values_ratio_to_reading_only", f"{elapsed / read:.1f}")

@@ -50,6 +50,9 @@ def quarter_url_args(quarter: FinancialQuarter) -> list[str]:
     return [quarter.financial_year.label.replace("/", "-"), f"Q{quarter.quarter}"]
 
 
+LOCKED_FOR_OFFICERS = {ValueState.SUBMITTED, ValueState.SIGNED_OFF}
+
+
 def _may_enter_returns(user) -> bool:
     return is_performance_team(user) or has_role(user, OFFICER)
 
@@ -187,10 +190,17 @@ def return_form(request, year: str, period: str):
     _require_returns(request.user)
     quarter = quarter_from_url(year, period)
     lines = return_lines(_editable_indicators(request.user), quarter)
+    team = is_performance_team(request.user)
     if request.method == "POST":
-        forms_ = [LineForm(request.POST, prefix=f"l{n}", line=line) for n, line in enumerate(lines)]
+        # Lines waiting for the performance team are shown, not posted back.
+        forms_ = [
+            LineForm(request.POST, prefix=f"l{n}", line=line)
+            if team or line.state not in LOCKED_FOR_OFFICERS
+            else LineForm(prefix=f"l{n}", line=line, initial=_initial(line))
+            for n, line in enumerate(lines)
+        ]
         submit = "submit" in request.POST
-        if all(f.is_valid() for f in forms_):
+        if all(f.is_valid() for f in forms_ if f.is_bound):
             try:
                 with transaction.atomic():
                     saved = _save_lines(forms_, request.user, submit)
@@ -215,7 +225,7 @@ def return_form(request, year: str, period: str):
             "rows": rows,
             "errors": errors,
             "url_args": quarter_url_args(quarter),
-            "is_team": is_performance_team(request.user),
+            "is_team": team,
             "nav": "returns",
         },
     )
@@ -225,11 +235,8 @@ def _save_lines(forms_, user, submit: bool) -> int:
     saved = 0
     for form in forms_:
         line = form.line
-        if form.cleaned_data["blank"]:
+        if not form.is_bound or form.cleaned_data["blank"]:
             continue
-        state = line.value.state if line.value else None
-        if state in (ValueState.SUBMITTED, ValueState.SIGNED_OFF) and not is_performance_team(user):
-            continue  # locked lines are shown, not posted back
         save_entry(
             indicator=line.indicator,
             period=line.period,

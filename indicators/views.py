@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
+from indicators.audit import audit_trail
 from indicators.charts import trend_figure
 from indicators.exports import scorecard_records, scorecard_workbook
 from indicators.forms import ScorecardFilterForm
@@ -22,6 +24,7 @@ from indicators.periods import (
     Snapshot,
 )
 from indicators.reporting import assess
+from indicators.roles import is_performance_team
 from indicators.scorecard import (
     Row,
     Summary,
@@ -211,7 +214,14 @@ def indicator_detail(request, reference: str):
                 "direction": assessment.direction,
             }
         )
-    commentary = sorted(indicator.commentaries.all(), key=lambda c: c.period, reverse=True)
+    # Commentary is public once its period's figure is.
+    published_periods = {value.period for value in indicator.values.all()}
+    commentary = sorted(
+        (c for c in indicator.commentaries.all() if c.period in published_periods),
+        key=lambda c: c.period,
+        reverse=True,
+    )
+    team = is_performance_team(request.user)
     return render(
         request,
         "indicators/indicator_detail.html",
@@ -221,5 +231,32 @@ def indicator_detail(request, reference: str):
             "chart": trend_figure(indicator),
             "latest_commentary": commentary[0] if commentary else None,
             "earlier_commentary": commentary[1:],
+            "history": audit_trail(indicator)[:50] if team else None,
         },
     )
+
+
+def indicator_history_csv(request, reference: str):
+    """The indicator's whole audit trail as CSV, for the performance team."""
+    if not is_performance_team(request.user):
+        raise PermissionDenied("Only the performance team can export the audit trail.")
+    indicator = get_object_or_404(Indicator, reference=reference)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="history-{indicator.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["When", "Who", "What", "Action", "Field", "Before", "After"])
+    for entry in audit_trail(indicator):
+        for change in entry.changes or [None]:
+            writer.writerow(
+                [
+                    entry.when.isoformat(timespec="seconds"),
+                    entry.who,
+                    entry.subject,
+                    entry.action,
+                    change.field if change else "",
+                    change.before if change else "",
+                    change.after if change else "",
+                ]
+            )
+    return response

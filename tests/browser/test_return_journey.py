@@ -1,0 +1,111 @@
+"""An officer's return through to publication, in a real browser."""
+
+from decimal import Decimal
+
+from indicators.models import Indicator, Section, Service
+from tests.browser.conftest import axe_violations, screenshot
+
+PASSWORD = "correct-horse-battery"
+
+
+def sign_in(page, site, username):
+    page.goto(f"{site}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def test_return_from_entry_to_publication(
+    live_server, transactional_db, page, alice, priya, martin
+):
+    from indicators.periods import parse_period
+    from indicators.services import save_indicator, set_target
+
+    section = Section.objects.create(name="Start Well", order=1)
+    service = Service.objects.create(name="Children's Social Care")
+    for reference, title in (
+        ("SW02", "Contacts that lead to a referral"),
+        ("SW05", "Referrals that are re-referrals"),
+    ):
+        indicator = save_indicator(
+            reference=reference,
+            title=title,
+            unit="percentage",
+            decimal_places=1,
+            polarity="high",
+            frequency="quarterly",
+            section=section,
+            service=service,
+            owner=alice,
+        )
+        set_target(
+            indicator=indicator, year=parse_period("2017/18"), kind="year_end", value=Decimal(30)
+        )
+    site = live_server.url
+
+    # Before publication a member sees nothing for the quarter.
+    sign_in(page, site, "martin")
+    page.goto(f"{site}/scorecard/?year=2017/18&period=Q3")
+    assert "34.8%" not in page.content()
+    sign_out(page)
+
+    # The officer fills the return; the rating updates while typing.
+    sign_in(page, site, "alice")
+    page.goto(f"{site}/returns/2017-18/Q3/")
+    page.fill("#id_l0-value", "34.8%")
+    rating = page.locator(".app-live-rating").first
+    rating.filter(has_text="On track").wait_for()
+    page.fill("#id_l0-issues", "A third of all contacts came from the **police**.")
+    page.fill("#id_l1-value", "12.0%")
+    screenshot(page, "return-form")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Submit to the performance team").click()
+    page.get_by_text("2 figures submitted.").wait_for()
+    sign_out(page)
+
+    # The performance team returns one figure with a reason.
+    sign_in(page, site, "priya")
+    page.goto(f"{site}/returns/2017-18/Q3/review/")
+    page.select_option("#line_key", label="SW05 Q3 2017/18: 12.0%")
+    page.fill("#reason", "12% looks low: check the LCS extract")
+    page.get_by_role("button", name="Return the figure").click()
+    page.get_by_text("SW05 Q3 2017/18 returned to its officer.").wait_for()
+    screenshot(page, "return-review")
+    assert axe_violations(page) == []
+    sign_out(page)
+
+    # The officer sees why, corrects it and resubmits.
+    sign_in(page, site, "alice")
+    page.goto(f"{site}/returns/")
+    assert "12% looks low" in page.content()
+    page.goto(f"{site}/returns/2017-18/Q3/")
+    page.fill("#id_l1-value", "21.0%")
+    page.get_by_role("button", name="Submit to the performance team").click()
+    page.get_by_text("figure submitted.").wait_for()
+    sign_out(page)
+
+    # The team signs both off and publishes the quarter.
+    sign_in(page, site, "priya")
+    page.goto(f"{site}/returns/2017-18/Q3/review/")
+    for box in page.locator("input[name=line]").all():
+        box.check()
+    page.get_by_role("button", name="Sign off the chosen figures").click()
+    page.get_by_text("2 figures signed off.").wait_for()
+    page.get_by_role("button", name="Publish Q3 2017/18").click()
+    page.get_by_text("Q3 2017/18 published: 2 figures now public.").wait_for()
+    sign_out(page)
+
+    # Now the member sees the figures, with the officer's commentary.
+    sign_in(page, site, "martin")
+    page.goto(f"{site}/scorecard/?year=2017/18&period=Q3")
+    text = page.content()
+    assert "34.8%" in text and "21.0%" in text
+    page.get_by_role("link", name="Contacts that lead to a referral").click()
+    assert page.locator("strong", has_text="police").count() == 1
+    assert Indicator.objects.count() == 2
