@@ -212,6 +212,9 @@ def _save_commentary(indicator, period, entry: Entry, by) -> None:
         return
     note.issues, note.causes, note.actions = text
     if not any(text):
+        published = Value.objects.published().filter(indicator=indicator, period=period)
+        if published.exists():
+            return  # nothing is deleted from a published period
         note._history_user = by
         note.delete()
         return

@@ -202,7 +202,6 @@ def test_import_queries_do_not_grow_with_rows(make_indicator, priya):
     from django.test.utils import CaptureQueriesContext
 
     from bench.test_bench import _return_workbook
-
     from indicators.roles import is_performance_team
 
     is_performance_team(priya)  # roles are read once per user object; read them first

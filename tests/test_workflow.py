@@ -197,3 +197,18 @@ def test_return_lines_show_each_state(make_indicator, alice):
     save_entry(indicator=started, period=Q3, entry=Entry(Decimal("1")), by=alice)
     lines = return_lines([started, *started.__class__.objects.exclude(pk=started.pk)], Q3)
     assert [line.state_label for line in lines] == ["Draft", "Not started"]
+
+
+def test_published_commentary_is_never_deleted(make_indicator, alice, priya):
+    indicator = make_indicator(owner=alice)
+    save_entry(
+        indicator=indicator,
+        period=Q3,
+        by=alice,
+        submit=True,
+        entry=Entry(Decimal("34.8"), issues="Published words"),
+    )
+    sign_off(values=list(Value.objects.all()), by=priya)
+    publish_quarter(quarter=Q3, by=priya)
+    save_entry(indicator=indicator, period=Q3, by=alice, entry=Entry(Decimal("34.8")))
+    assert indicator.commentaries.get().issues == "Published words"
