@@ -25,6 +25,7 @@ from indicators.reporting import target_for
 from indicators.returns import (
     _editable_indicators,
     _require_returns,
+    earlier_figures,
     quarter_from_url,
     quarter_url_args,
 )
@@ -116,11 +117,7 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
 
 def _row(line) -> list[str]:
     indicator, value, note = line.indicator, line.value, line.commentary
-    earlier = (
-        Value.objects.published()
-        .filter(indicator=indicator, period_end__lt=line.period.start)
-        .order_by("-period_end")[:3]
-    )
+    earlier = earlier_figures(line)
     target = target_for(indicator, line.period)
     figure = ""
     if value is not None and value.value is not None:
@@ -130,7 +127,7 @@ def _row(line) -> list[str]:
         indicator.title,
         str(line.period),
         indicator.get_unit_display(),
-        "; ".join(f"{v.period}: {v.display}" for v in reversed(list(earlier))),
+        "; ".join(f"{v.period}: {v.display}" for v in earlier),
         target.spec().describe(indicator.decimal_places) if target else "No target",
         figure,
         value.missing_reason if value else "",

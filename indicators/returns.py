@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -63,7 +63,10 @@ def _require_returns(user) -> None:
 
 
 def _editable_indicators(user):
-    indicators = Indicator.objects.select_related("section", "owner")
+    # Published figures and targets come along, for the context shown beside each line.
+    indicators = Indicator.objects.select_related("section", "owner").prefetch_related(
+        Prefetch("values", queryset=Value.objects.published()), "targets"
+    )
     if is_performance_team(user):
         return indicators
     return indicators.filter(pk__in=Indicator.objects.owned_by(user).values("pk"))
@@ -164,21 +167,23 @@ def _initial(line) -> dict:
     return initial
 
 
+def earlier_figures(line, how_many: int = 3) -> list[Value]:
+    """The last published figures before the line's period, oldest first."""
+    before = [v for v in line.indicator.values.all() if v.period.end < line.period.start]
+    return sorted(before, key=lambda v: v.period)[-how_many:]
+
+
 def _context_for(line) -> dict:
     """What an officer needs beside a line while typing: earlier figures, target, rating."""
     indicator = line.indicator
-    earlier = (
-        Value.objects.published()
-        .filter(indicator=indicator, period_end__lt=line.period.start)
-        .order_by("-period_end")[:3]
-    )
+    earlier = earlier_figures(line)
     target = target_for(indicator, line.period)
     rating = None
     if line.value is not None:
         spec = target.spec() if target else None
         rating = rate(line.value.value, spec, indicator.polarity_enum, indicator.tolerance)
     return {
-        "earlier": list(reversed(list(earlier))),
+        "earlier": earlier,
         "target": target.spec().describe(indicator.decimal_places) if target else "No target",
         "rating": rating,
     }
@@ -255,7 +260,7 @@ def review(request, year: str, period: str):
     if not is_performance_team(request.user):
         raise PermissionDenied("Only the performance team reviews returns.")
     quarter = quarter_from_url(year, period)
-    lines = return_lines(Indicator.objects.select_related("section", "owner"), quarter)
+    lines = return_lines(_editable_indicators(request.user), quarter)
     if request.method == "POST":
         _review_action(request, quarter, lines)
         return redirect(

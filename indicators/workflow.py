@@ -117,7 +117,10 @@ def return_lines(indicators, quarter: FinancialQuarter) -> list[ReturnLine]:
     for indicator in indicators:
         for period in due_periods(indicator, quarter):
             key = (indicator.pk, period)
-            lines.append(ReturnLine(indicator, period, values.get(key), notes.get(key)))
+            value = values.get(key)
+            if value is not None:
+                value.indicator = indicator  # already fetched: no query per line
+            lines.append(ReturnLine(indicator, period, value, notes.get(key)))
     return lines
 
 

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Value
 from indicators.periods import parse_period
@@ -161,3 +163,18 @@ def test_unpublished_commentary_and_history_stay_private(client, returns, alice,
     assert "History" in client.get("/indicators/A1/").text
     history = client.get("/indicators/A1/history.csv").content.decode("utf-8-sig")
     assert "alice" in history and "34.8" in history
+
+
+@pytest.mark.parametrize("url", [FORM, REVIEW, "/returns/", f"{FORM}workbook.xlsx"])
+def test_return_pages_do_not_query_per_indicator(
+    client, make_indicator, priya, url, django_assert_max_num_queries
+):
+    from tests.factories import bulk_scorecard
+
+    client.force_login(priya)
+    bulk_scorecard(make_indicator, 3, periods=8)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    bulk_scorecard(make_indicator, 30, periods=8)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
