@@ -30,7 +30,7 @@ from indicators.returns import (
     quarter_url_args,
 )
 from indicators.roles import is_performance_team
-from indicators.workflow import OFFICER_EDITABLE, return_lines
+from indicators.workflow import OFFICER_EDITABLE, current_rows, return_lines
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -336,17 +336,7 @@ def import_figures(data: bytes, *, by) -> ImportResult:
     result = ImportResult(problems=problems)
     if problems:
         return result
-    keys = {(line.indicator.pk, line.period) for line in lines}
-    ids = {pk for pk, _ in keys}
-    periods = {p for _, p in keys}
-    current = {
-        (v.indicator_id, v.period): v
-        for v in Value.objects.current().filter(indicator_id__in=ids, period__in=periods)
-    }
-    notes = {
-        (c.indicator_id, c.period): c
-        for c in Commentary.objects.filter(indicator_id__in=ids, period__in=periods)
-    }
+    current, notes = current_rows({(line.indicator.pk, line.period) for line in lines})
     team = is_performance_team(by)
     new_values, changed_values, retired, new_notes, changed_notes = [], [], [], [], []
     for line in lines:

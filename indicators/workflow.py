@@ -99,12 +99,11 @@ class ReturnLine:
         return f"{self.indicator.pk}-{self.period.key}"
 
 
-def return_lines(indicators, quarter: FinancialQuarter) -> list[ReturnLine]:
-    """The lines of a quarter's return for these indicators, in a fixed number of queries."""
-    indicators = list(indicators)
-    due = {(i.pk, p) for i in indicators for p in due_periods(i, quarter)}
-    ids = [i.pk for i in indicators]
-    periods = {p for _, p in due}
+def current_rows(keys: set[tuple[int, Period]]) -> tuple[dict, dict]:
+    """The current figure and the commentary for each (indicator id, period), in two
+    queries, keyed the same way."""
+    ids = {pk for pk, _ in keys}
+    periods = {p for _, p in keys}
     values = {
         (v.indicator_id, v.period): v
         for v in Value.objects.current().filter(indicator_id__in=ids, period__in=periods)
@@ -113,6 +112,13 @@ def return_lines(indicators, quarter: FinancialQuarter) -> list[ReturnLine]:
         (c.indicator_id, c.period): c
         for c in Commentary.objects.filter(indicator_id__in=ids, period__in=periods)
     }
+    return values, notes
+
+
+def return_lines(indicators, quarter: FinancialQuarter) -> list[ReturnLine]:
+    """The lines of a quarter's return for these indicators, in a fixed number of queries."""
+    indicators = list(indicators)
+    values, notes = current_rows({(i.pk, p) for i in indicators for p in due_periods(i, quarter)})
     lines = []
     for indicator in indicators:
         for period in due_periods(indicator, quarter):
