@@ -76,6 +76,12 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
         sections[section.name] = section
     service_rows = {name: Service.objects.get_or_create(name=name)[0] for name in data["services"]}
     counts = {"indicators": 0, "values": 0, "targets": 0, "comparators": 0, "commentaries": 0}
+    from risks.demo import load_register
+
+    children = {ref: users["officer"] for ref in ("CR2", "CR3", "CR4", "CR8")}
+    counts["risk and opportunity entries"] = load_register(
+        {**children, "default": users["officer2"]}
+    )
     for order, item in enumerate(data["indicators"], start=1):
         tolerance = item.get("tolerance") or {}
         indicator = services.save_indicator(

@@ -14,22 +14,26 @@ CLERK = "Clerks"
 ROLES = (OFFICER, PERFORMANCE_TEAM, COMMITTEE_MEMBER, CLERK)
 
 _MODELS = ("indicator", "value", "commentary", "target", "comparator", "section", "service")
+_RISK_MODELS = ("entry", "review", "reviewentry", "risktype", "riskmatrix")
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    OFFICER: {f"view_{m}" for m in _MODELS}
-    | {"change_indicator", "add_value", "change_value", "add_commentary", "change_commentary"},
+    OFFICER: {f"view_{m}" for m in _MODELS + _RISK_MODELS}
+    | {"change_indicator", "add_value", "change_value", "add_commentary", "change_commentary"}
+    | {"change_entry"},
     PERFORMANCE_TEAM: {f"{action}_{m}" for m in _MODELS for action in ("view", "add", "change")}
     | {"delete_value", "delete_commentary", "delete_target", "delete_comparator"}
-    | {"add_scorecard", "change_scorecard", "view_scorecard"},
+    | {"add_scorecard", "change_scorecard", "view_scorecard"}
+    | {f"{action}_{m}" for m in _RISK_MODELS for action in ("view", "add", "change")},
     COMMITTEE_MEMBER: set(),
-    CLERK: {f"view_{m}" for m in _MODELS},
+    CLERK: {f"view_{m}" for m in _MODELS + _RISK_MODELS},
 }
 
 
 def ensure_role_groups(**kwargs) -> None:
     """Create the role groups and give them exactly their permissions (idempotent)."""
     permissions = {
-        p.codename: p for p in Permission.objects.filter(content_type__app_label="indicators")
+        p.codename: p
+        for p in Permission.objects.filter(content_type__app_label__in=["indicators", "risks"])
     }
     if not permissions:
         return

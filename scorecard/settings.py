@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "indicators",
+    "risks",
 ]
 
 MIDDLEWARE = [
