@@ -1,1 +1,1 @@
-from tests.conftest import make_indicator, priya  # noqa: F401  (shared personas)
+from tests.conftest import make_indicator, martin, priya  # noqa: F401  (shared personas)

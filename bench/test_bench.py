@@ -179,3 +179,21 @@ def test_import_500_indicators_by_20_periods(priya, make_indicator):
     report("import_10000_values_seconds", f"{elapsed:.2f}")
     report("import_10000_values_queries", len(captured))
     report("import_10000_values_ratio_to_reading_only", f"{elapsed / read:.1f}")
+
+
+def test_register_page_and_pdf(client, martin):
+    from pypdf import PdfReader
+
+    from tests.factories import bulk_register
+
+    client.force_login(martin)
+    bulk_register(20)
+    report("risk_register_page_queries_20_entries", queries(client, "/risks/"))
+    bulk_register(180, start=100)
+    report("risk_register_page_queries_200_entries", queries(client, "/risks/"))
+    started = time.perf_counter()
+    response = client.get("/risks/report.pdf")
+    elapsed = time.perf_counter() - started
+    pages = len(PdfReader(__import__("io").BytesIO(response.content)).pages)
+    report("risk_register_pdf_200_entries_pages", pages)
+    report("risk_register_pdf_seconds_per_page", f"{elapsed / pages:.3f}")

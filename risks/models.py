@@ -122,7 +122,7 @@ class Entry(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["kind", "order", "reference"]
+        ordering = ["-kind", "order", "reference"]  # risks, then opportunities
         verbose_name_plural = "entries"
 
     def __str__(self) -> str:
@@ -190,6 +190,11 @@ class Review(models.Model):
         self.ends_on = self.quarter.end
         super().save(*args, **kwargs)
 
+    @property
+    def slug(self) -> str:
+        """For its URL: "2018-19-Q1"."""
+        return f"{self.quarter.financial_year.label.replace('/', '-')}-Q{self.quarter.quarter}"
+
 
 class ReviewEntry(models.Model):
     """An entry as it stood when its review closed."""
@@ -209,7 +214,7 @@ class ReviewEntry(models.Model):
     data = models.JSONField(default=dict, help_text="Every other field, as it stood.")
 
     class Meta:
-        ordering = ["review", "kind", "entry__order"]
+        ordering = ["review", "-kind", "entry__order"]
         constraints = [
             models.UniqueConstraint(fields=["review", "entry"], name="one_snapshot_per_review")
         ]

@@ -63,3 +63,30 @@ def bulk_scorecard(make_indicator, how_many: int, periods: int = 20) -> None:
 
 
 __all__ = ["FinancialYear", "bulk_scorecard", "rated_indicator"]
+
+
+def bulk_register(how_many: int, start: int = 1) -> None:
+    """Risk entries with varied scores, written in bulk, each with a type."""
+    from risks.models import Entry, RiskType
+
+    kind = RiskType.objects.get_or_create(name="Organisational")[0]
+    entries = Entry.objects.bulk_create(
+        Entry(
+            reference=f"CR{start + n}",
+            title=f"Risk {start + n}",
+            description="A description",
+            consequences="Consequences",
+            controls="Controls",
+            actions="Actions",
+            inherent_impact=n % 5 + 1,
+            inherent_likelihood=(n // 5) % 5 + 1,
+            residual_impact=max(1, n % 5),
+            residual_likelihood=max(1, (n // 5) % 5),
+            owner_title="Director",
+            order=start + n,
+        )
+        for n in range(how_many)
+    )
+    Entry.types.through.objects.bulk_create(
+        Entry.types.through(entry_id=e.pk, risktype_id=kind.pk) for e in entries
+    )

@@ -64,8 +64,8 @@ def test_demo_reviews_show_what_changed(db):
     assert (str(q1.quarter), str(q4.quarter)) == ("Q1 2018/19", "Q4 2017/18")
     changes = changes_between(q4, q1)
     assert [(c.reference, c.what, c.before, c.after) for c in changes] == [
-        ("CO2", "rescored", 12, 15),
         ("CR1", "added", None, 16),
+        ("CO2", "rescored", 12, 15),
     ]
     travel = {s.reference: s.travel for s in q1.entries.all()}
     assert travel["CO2"] == "higher" and travel["CR1"] == "new" and travel["CR5"] == "level"

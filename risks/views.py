@@ -1,0 +1,282 @@
+"""The register for members and officers: list, entry, heat map, reviews, the report."""
+
+from dataclasses import dataclass
+
+import django_tables2 as tables
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django_tables2 import RequestConfig
+
+from indicators.periods import PeriodError, parse_period
+from indicators.tables import TABLE_ATTRS
+from risks import scoring
+from risks.models import Entry, EntryStatus, Kind, Review, RiskMatrix, RiskType
+from risks.services import changes_between, previous_review, travel_of
+
+
+@dataclass
+class Line:
+    """One entry as the register shows it (live, or frozen in a review)."""
+
+    reference: str
+    title: str
+    kind: str
+    types: str
+    inherent: int
+    residual: int
+    band: scoring.Band
+    owner: str
+    travel: scoring.Travel
+    entry: Entry | None = None
+
+    @property
+    def residual_band_sort(self) -> int:
+        return self.residual
+
+
+def current_lines(matrix: scoring.Matrix, entries=None) -> list[Line]:
+    """Every open entry with its direction of travel from the latest closed review."""
+    before = previous_review()
+    previous = {s.entry_id: s for s in before.entries.all()} if before else {}
+    entries = entries if entries is not None else Entry.objects.filter(status=EntryStatus.OPEN)
+    return [
+        Line(
+            reference=e.reference,
+            title=e.title,
+            kind=e.get_kind_display(),
+            types=", ".join(t.name for t in e.types.all()),
+            inherent=e.inherent_score,
+            residual=e.residual_score,
+            band=matrix.band(e.residual_score),
+            owner=e.owner_title,
+            travel=travel_of(e, previous),
+            entry=e,
+        )
+        for e in entries.prefetch_related("types")
+    ]
+
+
+def _score(score: int, band: scoring.Band) -> str:
+    return format_html(
+        '<span class="app-score" style="background:{};color:{}">{} <span class="app-score__band">'
+        "{}</span></span>",
+        band.colour,
+        band.text_colour,
+        score,
+        band.name,
+    )
+
+
+class RegisterTable(tables.Table):
+    """The register as a table: sortable by score."""
+
+    reference = tables.Column(verbose_name="Reference")
+    title = tables.Column(verbose_name="Description")
+    types = tables.Column(verbose_name="Type", orderable=False)
+    inherent = tables.Column(verbose_name="Score before mitigation")
+    residual = tables.Column(verbose_name="Residual score")
+    owner = tables.Column(verbose_name="Owner")
+    travel = tables.Column(verbose_name="Direction of travel", order_by=("travel",))
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        template_name = "indicators/_table.html"
+
+    def render_reference(self, record):
+        return format_html(
+            '<a class="govuk-link" href="/risks/{}/">{}</a>', record.reference, record.reference
+        )
+
+    def render_residual(self, record):
+        return _score(record.residual, record.band)
+
+    def render_travel(self, record):
+        return format_html(
+            '<span aria-hidden="true">{} </span>{}', record.travel.symbol, record.travel.label
+        )
+
+
+class RegisterFilters(forms.Form):
+    """Filters of the register: kind, type, owner and residual band."""
+
+    kind = forms.ChoiceField(
+        choices=[("", "Risks and opportunities"), *Kind.choices], required=False, label="Show"
+    )
+    type = forms.ModelChoiceField(
+        RiskType.objects.all(), required=False, empty_label="Any type", label="Type"
+    )
+    owner = forms.CharField(required=False, max_length=150, label="Owner")
+    band = forms.CharField(required=False, max_length=50, label="Residual band")
+
+
+@login_required
+def register(request):
+    matrix = RiskMatrix.current()
+    form = RegisterFilters(request.GET or None)
+    entries = Entry.objects.filter(status=EntryStatus.OPEN)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if data.get("kind"):
+        entries = entries.filter(kind=data["kind"])
+    if data.get("type"):
+        entries = entries.filter(types=data["type"])
+    if data.get("owner"):
+        entries = entries.filter(owner_title__icontains=data["owner"])
+    lines = current_lines(matrix, entries)
+    if data.get("band"):
+        lines = [line for line in lines if line.band.name.lower() == data["band"].lower()]
+    table = RegisterTable(lines, order_by_field="sort")
+    RequestConfig(request, paginate=False).configure(table)
+    return render(
+        request,
+        "risks/register.html",
+        {
+            "table": table,
+            "form": form,
+            "bands": matrix.bands,
+            "nav": "risks",
+            "owners": sorted({e.owner_title for e in Entry.objects.all()}),
+        },
+    )
+
+
+@login_required
+def entry_detail(request, reference: str):
+    entry = get_object_or_404(Entry.objects.prefetch_related("types"), reference=reference)
+    matrix = RiskMatrix.current()
+    history = entry.reviews.select_related("review").order_by("review__ends_on")
+    return render(
+        request,
+        "risks/entry.html",
+        {
+            "entry": entry,
+            "band": matrix.band(entry.residual_score),
+            "history": history,
+            "matrix": matrix,
+            "nav": "risks",
+        },
+    )
+
+
+@dataclass
+class Cell:
+    """One square of the heat map."""
+
+    impact: int
+    likelihood: int
+    score: int
+    band: scoring.Band
+    lines: list[Line]
+
+
+def heat_map(matrix: scoring.Matrix, lines: list[Line], *, residual: bool) -> list[list[Cell]]:
+    """Rows from the highest impact down, columns from rare to certain."""
+    grid = []
+    for impact in range(5, 0, -1):
+        row = []
+        for likelihood in range(1, 6):
+            here = [
+                line
+                for line in lines
+                if (
+                    (line.entry.residual_impact, line.entry.residual_likelihood)
+                    if residual
+                    else (line.entry.inherent_impact, line.entry.inherent_likelihood)
+                )
+                == (impact, likelihood)
+            ]
+            score = impact * likelihood
+            row.append(Cell(impact, likelihood, score, matrix.band(score), here))
+        grid.append(row)
+    return grid
+
+
+@login_required
+def heatmap(request):
+    matrix = RiskMatrix.current()
+    residual = request.GET.get("view", "residual") != "inherent"
+    lines = current_lines(matrix)
+    return render(
+        request,
+        "risks/heatmap.html",
+        {
+            "grid": heat_map(matrix, lines, residual=residual),
+            "matrix": matrix,
+            "residual": residual,
+            "impact_names": [matrix.impact_name(i) for i in range(5, 0, -1)],
+            "likelihood_names": list(matrix.likelihood_names),
+            "nav": "risks",
+        },
+    )
+
+
+def _review_from_url(slug: str) -> Review:
+    try:
+        year, quarter = slug.rsplit("-", 1)
+        period = parse_period(f"{quarter} {year.replace('-', '/')}", kind="financial_quarter")
+    except (ValueError, PeriodError):
+        raise Http404("There is no such review.") from None
+    return get_object_or_404(Review, quarter=period)
+
+
+@login_required
+def review_detail(request, slug: str):
+    review = _review_from_url(slug)
+    before = previous_review(review)
+    return render(
+        request,
+        "risks/review.html",
+        {
+            "review": review,
+            "previous": before,
+            "snapshots": review.entries.select_related("entry"),
+            "changes": changes_between(before, review),
+            "nav": "risks",
+        },
+    )
+
+
+def report_context() -> dict:
+    matrix = RiskMatrix.current()
+    lines = current_lines(matrix)
+    latest = Review.objects.filter(status="closed").order_by("-ends_on").first()
+    changes = {}
+    if latest is not None:
+        for change in changes_between(previous_review(latest), latest):
+            changes.setdefault(change.reference, []).append(change)
+    cover = [
+        (line, changes.get(line.reference, []))
+        for line in lines
+        if matrix.on_cover_report(line.residual)
+    ]
+    return {
+        "lines": lines,
+        "cover": cover,
+        "matrix": matrix,
+        "review": latest,
+        "key_rows": [
+            (matrix.impact_name(i), [(i * j, matrix.band(i * j)) for j in range(1, 6)])
+            for i in range(5, 0, -1)
+        ],
+    }
+
+
+@login_required
+def register_report(request):
+    """The register in the layout of the committee report's Appendix A."""
+    return render(request, "risks/report.html", {**report_context(), "nav": "risks"})
+
+
+@login_required
+def register_pdf(request):
+    """The same report as a landscape A4 PDF, tables' headers repeated on each page."""
+    from weasyprint import HTML
+
+    html = render_to_string("risks/report_print.html", report_context(), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="risk-register.pdf"'
+    return response

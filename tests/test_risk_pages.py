@@ -1,0 +1,176 @@
+"""The register's pages and its PDF report, as a committee member reads them."""
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from risks.demo import load_register
+from tests.test_risk_register import REPORT_SCORES
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture
+def member(client, martin):
+    load_register()
+    client.force_login(martin)
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/risks/",
+        "/risks/heatmap/",
+        "/risks/report/",
+        "/risks/report.pdf",
+        "/risks/CR2/",
+        "/risks/reviews/2018-19-Q1/",
+    ],
+)
+def test_the_register_is_for_signed_in_users(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_register_lists_every_open_entry_with_scores_and_band(member):
+    text = member.get("/risks/").text
+    for reference in REPORT_SCORES:
+        assert f">{reference}</a>" in text
+    assert '16 <span class="app-score__band">High</span>' in text
+
+
+def test_register_filters_and_sorts(member):
+    text = member.get("/risks/", {"kind": "opportunity"}).text
+    assert ">CO2</a>" in text and ">CR2</a>" not in text
+    text = member.get("/risks/", {"band": "Very high"}).text
+    assert ">CR9</a>" in text and ">CR2</a>" not in text
+    text = member.get("/risks/", {"sort": "-residual"}).text
+    assert text.index(">CR9</a>") < text.index(">CR5</a>")
+
+
+def test_heat_map_puts_each_entry_in_its_cell_with_score_and_band(member):
+    response = member.get("/risks/heatmap/")
+    grid = response.context["grid"]
+    placed = {
+        line.reference: (cell.impact, cell.likelihood)
+        for row in grid
+        for cell in row
+        for line in cell.lines
+    }
+    assert placed["CR9"] == (5, 4) and placed["CR5"] == (4, 3) and len(placed) == 14
+    assert "20 · Very high" in response.text
+    inherent = member.get("/risks/heatmap/", {"view": "inherent"}).context["grid"]
+    assert "CR2" in [line.reference for line in inherent[0][4].lines]  # 25: top right
+
+
+def test_entry_page_shows_full_text_and_score_history(member):
+    text = member.get("/risks/CO2/").text
+    assert "Apprenticeship Levy" in text and "Possible benefits" in text
+    assert text.index("Q4 2017/18") < text.index("Q1 2018/19")
+
+
+def test_review_page_says_what_changed(member):
+    text = member.get("/risks/reviews/2018-19-Q1/").text
+    assert "residual score from 12 to 15" in text and "added (residual score 16)" in text
+
+
+@pytest.mark.parametrize(
+    "url", ["/risks/CR99/", "/risks/reviews/2030-31-Q1/", "/risks/reviews/nonsense/"]
+)
+def test_unknown_entries_and_reviews_are_not_found(member, url):
+    assert member.get(url).status_code == 404
+
+
+def test_pdf_report_has_every_reference_and_score(member):
+    response = member.get("/risks/report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    flat = " ".join(text.split())
+    for reference, (inherent, residual) in REPORT_SCORES.items():
+        row = re.search(rf"\b{reference}\b", flat)
+        assert row, reference
+        assert re.search(rf"\b{residual} \((Low|Medium|High|Very high)\)", flat), reference
+        assert str(inherent) in flat
+    assert "Key to scores" in flat and "Page 1 of" in flat
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert width > height  # landscape
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "risk-register.pdf"
+    pdf.write_bytes(response.content)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(ARTIFACTS / "risk-register"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    assert any(ARTIFACTS.glob("risk-register*.png"))
+
+
+def test_cover_summary_lists_entries_at_or_above_the_threshold(member):
+    response = member.get("/risks/report/")
+    cover = [line.reference for line, _ in response.context["cover"]]
+    assert "CR9" in cover and "CR5" in cover  # 20 and 12
+    assert all(line.residual >= 12 for line, _ in response.context["cover"])
+    assert "Residual score changed from 12 to 15." in response.text
+
+
+def test_officers_change_only_the_entries_they_own_in_the_admin(client, alice, bob, priya):
+    from django.urls import reverse
+
+    from risks.models import Entry
+    from risks.services import save_entry
+
+    mine = save_entry(
+        Entry(
+            reference="CR50",
+            title="Mine",
+            inherent_impact=3,
+            inherent_likelihood=3,
+            residual_impact=2,
+            residual_likelihood=3,
+            owner_title="Director",
+            owner=alice,
+        )
+    )
+    url = reverse("admin:risks_entry_change", args=[mine.pk])
+    client.force_login(bob)
+    assert client.post(url, {}).status_code == 403
+    client.force_login(alice)
+    assert client.get(url).status_code == 200
+    client.force_login(priya)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:risks_review_add")).status_code == 403
+
+
+def test_register_and_heatmap_queries_do_not_grow_with_entries(
+    client, martin, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import bulk_register
+
+    client.force_login(martin)
+    bulk_register(5)
+    for number, url in enumerate(("/risks/", "/risks/heatmap/", "/risks/report/"), start=1):
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        bulk_register(40, start=100 * number)
+        with django_assert_max_num_queries(len(few)):
+            assert client.get(url).status_code == 200
