@@ -9,6 +9,7 @@ urlpatterns = [
     path("heatmap/", views.heatmap, name="heatmap"),
     path("report/", views.register_report, name="report"),
     path("report.pdf", views.register_pdf, name="report_pdf"),
+    path("reviews/", views.reviews, name="reviews"),
     path("reviews/<str:slug>/", views.review_detail, name="review"),
     path("<str:reference>/", views.entry_detail, name="entry"),
 ]

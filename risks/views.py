@@ -280,3 +280,36 @@ def register_pdf(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="risk-register.pdf"'
     return response
+
+
+@login_required
+def reviews(request):
+    """Every review; the performance team starts and closes them here."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.shortcuts import redirect
+
+    from indicators.roles import is_performance_team
+    from risks.services import close_review, open_review
+
+    team = is_performance_team(request.user)
+    if request.method == "POST":
+        if not team:
+            raise PermissionDenied("Only the performance team runs reviews.")
+        try:
+            if request.POST.get("action") == "open":
+                quarter = parse_period(request.POST.get("quarter", ""), kind="financial_quarter")
+                messages.success(request, f"{open_review(quarter=quarter)} started.")
+            elif request.POST.get("action") == "close":
+                review = get_object_or_404(Review, pk=request.POST.get("review"))
+                messages.success(request, f"{close_review(review)} closed: entries frozen.")
+        except PeriodError as error:
+            messages.error(request, f"Quarter: {error}")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("risks:reviews")
+    return render(
+        request,
+        "risks/reviews.html",
+        {"reviews": Review.objects.all(), "team": team, "nav": "risks"},
+    )

@@ -174,3 +174,81 @@ def test_register_and_heatmap_queries_do_not_grow_with_entries(
         bulk_register(40, start=100 * number)
         with django_assert_max_num_queries(len(few)):
             assert client.get(url).status_code == 200
+
+
+def test_performance_team_starts_and_closes_reviews_members_cannot(client, priya, martin):
+    load_register()
+    client.force_login(martin)
+    assert (
+        client.post("/risks/reviews/", {"action": "open", "quarter": "Q2 2018/19"}).status_code
+        == 403
+    )
+    assert "Start a review" not in client.get("/risks/reviews/").text
+    client.force_login(priya)
+    text = client.post(
+        "/risks/reviews/", {"action": "open", "quarter": "Q5 2018/19"}, follow=True
+    ).text
+    assert "a quarter must be Q1 to Q4" in text
+    text = client.post(
+        "/risks/reviews/", {"action": "open", "quarter": "Q2 2018/19"}, follow=True
+    ).text
+    assert "Review Q2 2018/19 started." in text
+    text = client.post(
+        "/risks/reviews/", {"action": "open", "quarter": "Q3 2018/19"}, follow=True
+    ).text
+    assert "Review Q2 2018/19 is still open" in text
+    from risks.models import Review
+
+    review = Review.objects.get(status="open")
+    text = client.post(
+        "/risks/reviews/", {"action": "close", "review": review.pk}, follow=True
+    ).text
+    assert "Review Q2 2018/19 closed: entries frozen." in text
+    assert review.entries.count() == 14
+
+
+def test_a_council_sets_its_own_key_to_scores(member):
+    from django.core.exceptions import ValidationError
+
+    from risks.models import RiskMatrix
+
+    matrix = RiskMatrix(
+        impact_names=["Negligible", "Low", "Medium", "High", "Severe"],
+        likelihood_names=["Remote", "Unlikely", "Possible", "Probable", "Almost certain"],
+        bands=[
+            {"name": "Tolerable", "low": 1, "high": 14, "colour": "#cce2d8"},
+            {
+                "name": "Intolerable",
+                "low": 15,
+                "high": 25,
+                "colour": "#d4351c",
+                "text_colour": "#ffffff",
+            },
+        ],
+        threshold=15,
+    )
+    matrix.full_clean()
+    matrix.save()
+    text = member.get("/risks/heatmap/").text
+    assert "Almost certain" in text and "Severe" in text and "20 · Intolerable" in text
+    cover = member.get("/risks/report/").context["cover"]
+    assert {line.reference for line, _ in cover} == {
+        "CR9",
+        "CO2",
+        "CR1",
+        "CR2",
+        "CR3",
+        "CR4",
+        "CR8",
+        "CR11",
+        "CO1",
+        "CO3",
+    } - {ref for ref, (_, residual) in REPORT_SCORES.items() if residual < 15}
+    broken = RiskMatrix(
+        impact_names=matrix.impact_names,
+        likelihood_names=matrix.likelihood_names,
+        bands=[{"name": "A", "low": 1, "high": 10, "colour": "#fff"}],
+        threshold=12,
+    )
+    with pytest.raises(ValidationError, match="without a band"):
+        broken.full_clean()
