@@ -4,13 +4,15 @@ Each rating has its own marker shape as well as colour, so the chart reads witho
 the values table beside it is the chart's text alternative."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from indicators import spc
 from indicators.models import ComparatorArea, Indicator
 from indicators.periods import KIND_LABELS
 from indicators.rag import Rag
-from indicators.reporting import assess
+from indicators.reporting import assess, target_for
 
 NOT_RATED_COLOUR = "#505a5f"
 SHAPES = {Rag.GREEN: "circle", Rag.AMBER: "triangle-up", Rag.RED: "square", None: "diamond"}
@@ -109,3 +111,94 @@ def _add_comparators(figure: go.Figure, indicator: Indicator) -> None:
                 marker={"size": 8, "symbol": "x", "color": colour},
             )
         )
+
+
+@dataclass(frozen=True)
+class SpcView:
+    """An indicator's SPC chart for its page, or why there is none."""
+
+    figure: dict | None
+    message: str
+    variation: spc.Variation | None = None
+    assurance: spc.Assurance | None = None
+
+
+def spc_series(indicator: Indicator) -> list:
+    """The figures of the indicator's own frequency (its quarters, its months...), in order."""
+    by_kind = defaultdict(list)
+    for value in indicator.values.all():
+        if value.value is not None:
+            by_kind[value.period.kind].append(value)
+    if not by_kind:
+        return []
+    wanted = FREQUENCY_KINDS.get(indicator.frequency)
+    kind = wanted if wanted in by_kind else max(by_kind, key=lambda k: len(by_kind[k]))
+    return sorted(by_kind[kind], key=lambda v: v.period)
+
+
+def spc_view(indicator: Indicator) -> SpcView:
+    series = spc_series(indicator)
+    try:
+        latest_target = target_for(indicator, series[-1].period) if series else None
+        point = latest_target.spec().point() if latest_target else None
+        chart = spc.xmr([v.value for v in series], polarity=indicator.polarity, target=point)
+    except spc.NotEnoughData as error:
+        return SpcView(None, str(error))
+    x = [v.period.end.isoformat() for v in series]
+    figure = go.Figure()
+    for name, pick, dash in (
+        ("Mean", lambda lim: lim.mean, "solid"),
+        ("Upper process limit", lambda lim: lim.upper, "dash"),
+        ("Lower process limit", lambda lim: lim.lower, "dash"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                name=name,
+                x=x,
+                y=[float(pick(chart.limits_at(i))) for i in range(len(x))],
+                mode="lines",
+                line={"color": "#505a5f", "dash": dash, "width": 1.5},
+                hoverinfo="skip",
+            )
+        )
+    special = [i in chart.special for i in range(len(x))]
+    figure.add_trace(
+        go.Scatter(
+            name="Figures (special cause: orange diamond)",
+            x=x,
+            y=[float(v.value) for v in series],
+            text=[
+                f"{v.period}: {v.display}{' – special cause' if s else ''}"
+                for v, s in zip(series, special, strict=True)
+            ],
+            hoverinfo="text",
+            mode="lines+markers",
+            line={"color": "#0b0c0c", "width": 2},
+            marker={
+                "size": [13 if s else 9 for s in special],
+                "symbol": ["diamond" if s else "circle" for s in special],
+                "color": ["#f47738" if s else "#1d70b8" for s in special],
+                "line": {"color": "#0b0c0c", "width": 1},
+            },
+        )
+    )
+    figure.update_layout(
+        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        height=340,
+        font={"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
+        legend={"orientation": "h", "y": -0.25},
+        plot_bgcolor="#ffffff",
+        xaxis={"type": "date", "gridcolor": "#e6e6e6"},
+        yaxis={"gridcolor": "#e6e6e6"},
+    )
+    return SpcView(figure.to_plotly_json(), "", chart.variation, chart.assurance)
+
+
+FREQUENCY_KINDS = {
+    "quarterly": "financial_quarter",
+    "monthly": "month",
+    "annual": "financial_year",
+    "academic_year": "academic_year",
+    "termly": "term",
+    "rolling": "rolling",
+}

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
 from indicators.audit import audit_trail
-from indicators.charts import trend_figure
+from indicators.charts import spc_view, trend_figure
 from indicators.exports import scorecard_records, scorecard_workbook
 from indicators.forms import ScorecardFilterForm
 from indicators.models import Indicator, Section, Value
@@ -229,6 +229,7 @@ def indicator_detail(request, reference: str):
             "indicator": indicator,
             "table": ValuesTable(rows),
             "chart": trend_figure(indicator),
+            "spc": spc_view(indicator),
             "latest_commentary": commentary[0] if commentary else None,
             "earlier_commentary": commentary[1:],
             "history": audit_trail(indicator)[:50] if team else None,

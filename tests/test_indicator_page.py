@@ -111,3 +111,26 @@ def test_indicator_page_queries_do_not_grow_with_its_history(
 # The indicator with section, service and owner; its figures, targets, comparators and
 # commentary.
 INDICATOR_QUERIES = 5
+
+
+def test_spc_chart_and_icons_with_enough_points(client, make_indicator):
+    from tests.factories import bulk_scorecard
+
+    bulk_scorecard(make_indicator, 1, periods=16)
+    from indicators.models import Indicator
+
+    indicator = Indicator.objects.get()
+    response = client.get(f"/indicators/{indicator.reference}/")
+    text = response.text
+    spc = response.context["spc"]
+    assert spc.figure is not None and spc.variation.label in text
+    assert spc.assurance is not None and spc.assurance.label in text
+    names = [trace["name"] for trace in spc.figure["data"]]
+    assert names[:3] == ["Mean", "Upper process limit", "Lower process limit"]
+    assert len(spc.figure["data"][3]["y"]) == 16
+
+
+def test_spc_says_when_there_is_not_enough_data(client, make_indicator):
+    indicator = rated_indicator(make_indicator)
+    text = client.get(f"/indicators/{indicator.reference}/").text
+    assert "Not enough data for SPC: 2 points, at least 12 needed." in text
