@@ -77,7 +77,27 @@ class EntryStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Entry(models.Model):
+class Scored(models.Model):
+    """Impact and likelihood before and after mitigation; scores are their products."""
+
+    inherent_impact = models.PositiveSmallIntegerField(validators=FACTOR)
+    inherent_likelihood = models.PositiveSmallIntegerField(validators=FACTOR)
+    residual_impact = models.PositiveSmallIntegerField(validators=FACTOR)
+    residual_likelihood = models.PositiveSmallIntegerField(validators=FACTOR)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def inherent_score(self) -> int:
+        return self.inherent_impact * self.inherent_likelihood
+
+    @property
+    def residual_score(self) -> int:
+        return self.residual_impact * self.residual_likelihood
+
+
+class Entry(Scored):
     """A risk (CR1) or opportunity (CO1) on the corporate register."""
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.RISK)
@@ -91,13 +111,9 @@ class Entry(models.Model):
     controls = models.TextField(
         blank=True, help_text="Current controls (risk) or progress to date (opportunity)."
     )
-    inherent_impact = models.PositiveSmallIntegerField(validators=FACTOR)
-    inherent_likelihood = models.PositiveSmallIntegerField(validators=FACTOR)
     actions = models.TextField(
         blank=True, help_text="Mitigating (risk) or maximising (opportunity) actions."
     )
-    residual_impact = models.PositiveSmallIntegerField(validators=FACTOR)
-    residual_likelihood = models.PositiveSmallIntegerField(validators=FACTOR)
     residual_reason = models.CharField(
         max_length=300, blank=True, help_text="Why the residual score is above the inherent."
     )
@@ -127,14 +143,6 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
-
-    @property
-    def inherent_score(self) -> int:
-        return self.inherent_impact * self.inherent_likelihood
-
-    @property
-    def residual_score(self) -> int:
-        return self.residual_impact * self.residual_likelihood
 
     def clean(self) -> None:
         errors = {}
@@ -196,7 +204,7 @@ class Review(models.Model):
         return f"{self.quarter.financial_year.label.replace('/', '-')}-Q{self.quarter.quarter}"
 
 
-class ReviewEntry(models.Model):
+class ReviewEntry(Scored):
     """An entry as it stood when its review closed."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="entries")
@@ -205,10 +213,6 @@ class ReviewEntry(models.Model):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=EntryStatus.choices)
-    inherent_impact = models.PositiveSmallIntegerField(validators=FACTOR)
-    inherent_likelihood = models.PositiveSmallIntegerField(validators=FACTOR)
-    residual_impact = models.PositiveSmallIntegerField(validators=FACTOR)
-    residual_likelihood = models.PositiveSmallIntegerField(validators=FACTOR)
     travel = models.CharField(max_length=10)
     actions = models.TextField(blank=True)
     data = models.JSONField(default=dict, help_text="Every other field, as it stood.")
@@ -221,11 +225,3 @@ class ReviewEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} at {self.review}"
-
-    @property
-    def inherent_score(self) -> int:
-        return self.inherent_impact * self.inherent_likelihood
-
-    @property
-    def residual_score(self) -> int:
-        return self.residual_impact * self.residual_likelihood
