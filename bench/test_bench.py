@@ -197,3 +197,24 @@ def test_register_page_and_pdf(client, martin):
     pages = len(PdfReader(__import__("io").BytesIO(response.content)).pages)
     report("risk_register_pdf_200_entries_pages", pages)
     report("risk_register_pdf_seconds_per_page", f"{elapsed / pages:.3f}")
+
+
+def test_scorecard_spc_300_indicators_60_points(client, make_indicator):
+    from indicators.periods import FinancialQuarter
+
+    bulk_scorecard(make_indicator, 300, periods=60)
+    quarter = FinancialQuarter(2013 + 59 // 4, 59 % 4 + 1)
+    url = f"/scorecard/?year={quarter.financial_year}&period=Q{quarter.quarter}"
+    page = median_seconds(lambda: client.get(url))
+    indicators = list(Indicator.objects.for_report(quarter))
+    with CaptureQueriesContext(connection) as with_spc:
+        rows = build_rows(indicators, quarter, with_spc=True)
+    with CaptureQueriesContext(connection) as without_spc:
+        build_rows(indicators, quarter, with_spc=False)
+    assert sum(1 for r in rows if r.variation is not None) == 300
+    added = median_seconds(lambda: build_rows(indicators, quarter)) - median_seconds(
+        lambda: build_rows(indicators, quarter, with_spc=False)
+    )
+    report("scorecard_spc_added_queries_300x60", len(with_spc) - len(without_spc))
+    report("scorecard_spc_300x60_page_median_seconds", f"{page:.3f}")
+    report("scorecard_spc_added_time_ratio", f"{page / (page - added):.2f}")

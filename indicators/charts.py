@@ -136,12 +136,18 @@ def spc_series(indicator: Indicator) -> list:
     return sorted(by_kind[kind], key=lambda v: v.period)
 
 
-def spc_view(indicator: Indicator) -> SpcView:
+def spc_chart(indicator: Indicator) -> tuple[list, spc.Chart]:
+    """The indicator's series and its XmR chart, the target taken from its latest period.
+    Raises spc.NotEnoughData for fewer than 12 points."""
     series = spc_series(indicator)
+    latest_target = target_for(indicator, series[-1].period) if series else None
+    point = latest_target.spec().point() if latest_target else None
+    return series, spc.xmr([v.value for v in series], polarity=indicator.polarity, target=point)
+
+
+def spc_view(indicator: Indicator) -> SpcView:
     try:
-        latest_target = target_for(indicator, series[-1].period) if series else None
-        point = latest_target.spec().point() if latest_target else None
-        chart = spc.xmr([v.value for v in series], polarity=indicator.polarity, target=point)
+        series, chart = spc_chart(indicator)
     except spc.NotEnoughData as error:
         return SpcView(None, str(error))
     x = [v.period.end.isoformat() for v in series]

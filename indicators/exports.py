@@ -23,6 +23,8 @@ def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None):
         "Target",
         "Rating",
         "Direction of travel",
+        "Variation (SPC)",
+        "Assurance (SPC)",
         *[label for _, label in areas],
     ]
     records = []
@@ -39,6 +41,8 @@ def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None):
                 row.target,
                 row.rag_word,
                 row.direction_word or "-",
+                row.variation.label if row.variation else "Not enough data",
+                row.assurance.label if row.assurance else "-",
                 *[row.comparators.get(area, "-") for area, _ in areas],
             ]
         )

@@ -7,9 +7,20 @@ from indicators.models import Section, Service
 from indicators.periods import FINANCIAL_YEAR, PeriodError, parse_period
 from indicators.rag import Direction, Rag
 from indicators.scorecard import NOT_RATED
+from indicators.spc import Assurance, Variation
 
 RAG_CHOICES = [("", "Any rating")] + [(r.value, r.label) for r in Rag] + [(NOT_RATED, "Not rated")]
 DIRECTION_CHOICES = [("", "Any direction")] + [(d.value, d.label) for d in Direction]
+VARIATION_CHOICES = (
+    [("", "Any variation")]
+    + [(v.value, v.label) for v in Variation]
+    + [(NOT_RATED, "Not enough data")]
+)
+ASSURANCE_CHOICES = (
+    [("", "Any assurance")]
+    + [(a.value, a.label) for a in Assurance]
+    + [(NOT_RATED, "No assurance")]
+)
 QUARTER_CHOICES = [("", "Latest")] + [(f"Q{q}", f"Q{q}") for q in range(1, 5)]
 
 
@@ -38,6 +49,12 @@ class ScorecardFilterForm(forms.Form):
     rag = forms.ChoiceField(choices=RAG_CHOICES, required=False, label="Rating")
     direction = forms.ChoiceField(
         choices=DIRECTION_CHOICES, required=False, label="Direction of travel"
+    )
+    variation = forms.ChoiceField(
+        choices=VARIATION_CHOICES, required=False, label="Variation (SPC)"
+    )
+    assurance = forms.ChoiceField(
+        choices=ASSURANCE_CHOICES, required=False, label="Assurance (SPC)"
     )
     q = forms.CharField(required=False, max_length=100, label="Search measures")
 

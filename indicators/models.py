@@ -95,15 +95,21 @@ class IndicatorQuerySet(models.QuerySet):
         """Everything a scorecard row needs, in a fixed number of queries: only the
         figures committee members and the public may see.
 
-        Given a quarter, only what its scorecard reads: figures ending in the year before
-        it or in it (its columns, and the previous year for direction of travel), the
+        Given a quarter, only what its scorecard reads: figures up to its end (of other
+        kinds than quarters and months, only those of the year before it), the
         targets of those years and stretch goals, and comparators for the quarter."""
         values = Value.objects.published()
         targets = Target.objects.all()
         comparators = Comparator.objects.all()
         if quarter is not None:
             since = quarter.start.replace(year=quarter.start.year - 1)
-            values = values.filter(period_end__gte=since, period_start__lte=quarter.end)
+            # The year before the quarter for the table; every earlier quarter and month
+            # for statistical process control.
+            values = values.filter(period_start__lte=quarter.end).filter(
+                models.Q(period_end__gte=since)
+                | models.Q(period__startswith="financial_quarter:")
+                | models.Q(period__startswith="month:")
+            )
             years = [quarter.financial_year.shift_years(-1), quarter.financial_year]
             targets = targets.filter(models.Q(year__in=years) | models.Q(kind="stretch"))
             comparators = comparators.filter(period_end__range=(quarter.start, quarter.end))

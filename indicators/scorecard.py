@@ -6,10 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators.charts import spc_chart
 from indicators.models import ComparatorArea, Indicator, Value
 from indicators.periods import FinancialQuarter, Period
 from indicators.rag import Direction, Rag
 from indicators.reporting import assess, value_in_quarter
+from indicators.spc import Assurance, NotEnoughData, Variation
 
 NOT_RATED = "none"
 
@@ -49,6 +51,16 @@ class Row:
     rag: Rag | None
     direction: Direction | None
     comparators: dict[str, str] = field(default_factory=dict)
+    variation: Variation | None = None
+    assurance: Assurance | None = None
+
+    @property
+    def variation_key(self) -> str:
+        return self.variation.value if self.variation else NOT_RATED
+
+    @property
+    def assurance_key(self) -> str:
+        return self.assurance.value if self.assurance else NOT_RATED
 
     @property
     def rag_key(self) -> str:
@@ -88,10 +100,21 @@ def _comparators(indicator: Indicator, value: Value | None) -> dict[str, str]:
     return found
 
 
-def build_rows(indicators: list[Indicator], quarter: FinancialQuarter) -> list[Row]:
+def _spc(indicator: Indicator) -> tuple[Variation | None, Assurance | None]:
+    try:
+        _, chart = spc_chart(indicator)
+    except NotEnoughData:
+        return None, None
+    return chart.variation, chart.assurance
+
+
+def build_rows(
+    indicators: list[Indicator], quarter: FinancialQuarter, *, with_spc: bool = True
+) -> list[Row]:
     columns = quarter_columns(quarter)
     rows = []
     for indicator in indicators:
+        variation, assurance = _spc(indicator) if with_spc else (None, None)
         values = [value_in_quarter(indicator, column) for column in columns]
         current = values[-1]
         assessment = assess(indicator, current)
@@ -108,6 +131,8 @@ def build_rows(indicators: list[Indicator], quarter: FinancialQuarter) -> list[R
                 rag=assessment.rag,
                 direction=assessment.direction,
                 comparators=_comparators(indicator, current),
+                variation=variation,
+                assurance=assurance,
             )
         )
     return rows

@@ -51,6 +51,16 @@ def direction_badge(direction) -> str:
     )
 
 
+def spc_badge(judgement) -> str:
+    if judgement is None:
+        return format_html('<span class="app-spc-none">{}</span>', "Not enough data")
+    return format_html(
+        '<strong class="govuk-tag app-spc app-spc--{}">{}</strong>',
+        judgement.value,
+        judgement.label,
+    )
+
+
 class ScorecardTable(BaseTable):
     """One section of the scorecard: the columns of the council's quarterly report."""
 
@@ -115,6 +125,26 @@ class ScorecardTable(BaseTable):
                 ),
             ),
         ]
+        extra += [
+            (
+                "variation",
+                tables.Column(
+                    verbose_name="Variation (SPC)",
+                    empty_values=(),
+                    order_by=("variation_key",),
+                    attrs=_labelled("Variation (SPC)"),
+                ),
+            ),
+            (
+                "assurance",
+                tables.Column(
+                    verbose_name="Assurance (SPC)",
+                    empty_values=(),
+                    order_by=("assurance_key",),
+                    attrs=_labelled("Assurance (SPC)"),
+                ),
+            ),
+        ]
         for area, label in areas:
             extra.append(
                 (
@@ -147,6 +177,8 @@ class ScorecardTable(BaseTable):
             (plain, "Target", row.target),
             (plain, "Rating", rag_badge(row.rag)),
             (plain, "Direction of travel", direction_badge(row.direction)),
+            (plain, "Variation (SPC)", spc_badge(row.variation)),
+            (plain, "Assurance (SPC)", spc_badge(row.assurance)),
         ]
         for area, label in areas:
             cells.append((numeric, label, row.comparators.get(area, "-")))

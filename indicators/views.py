@@ -109,6 +109,10 @@ def scorecard_for(request) -> ScorecardView:
         rows = [row for row in rows if row.rag_key == data["rag"]]
     if data.get("direction"):
         rows = [row for row in rows if row.direction and row.direction.value == data["direction"]]
+    if data.get("variation"):
+        rows = [row for row in rows if row.variation_key == data["variation"]]
+    if data.get("assurance"):
+        rows = [row for row in rows if row.assurance_key == data["assurance"]]
     view.rows = rows
     return view
 
@@ -155,7 +159,17 @@ def scorecard(request):
         "errors": view.form.errors if view.form.is_bound else {},
         "nav": "scorecard",
         "filtered": any(
-            request.GET.get(k) for k in ("section", "service", "owner", "rag", "direction", "q")
+            request.GET.get(k)
+            for k in (
+                "section",
+                "service",
+                "owner",
+                "rag",
+                "direction",
+                "variation",
+                "assurance",
+                "q",
+            )
         ),
     }
     return render(request, "indicators/scorecard.html", context)

@@ -1,5 +1,7 @@
 """The scorecard page a committee member reads before a meeting."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -184,3 +186,46 @@ def test_query_count_is_the_same_for_30_and_300_indicators(
 # sections (1); the filter form's choices, each counted and listed (6): a constant,
 # however many indicators.
 SCORECARD_QUERIES = 12
+
+
+def test_spc_columns_say_what_is_getting_worse_for_real(client, make_indicator):
+    from decimal import Decimal
+
+    from indicators.periods import FinancialQuarter
+
+    def series(title, values):
+        indicator = make_indicator(title=title, polarity="high")
+        for n, value in enumerate(values):
+            quarter = FinancialQuarter(2014 + n // 4, n % 4 + 1)
+            record_value(indicator=indicator, period=quarter, value=Decimal(value))
+
+    steady = [50, 52, 49, 51, 50, 53, 48, 51, 50, 52, 51, 50, 52, 49, 51, 50]
+    series("Steady measure", steady)
+    series("Falling measure", steady[:12] + [45, 44, 43, 40])
+    series("Short measure", [50, 51])
+    response = client.get("/scorecard/", {"year": "2017/18", "period": "Q4"})
+    text = response.text
+    assert "Special cause concerning" in text and "Common cause variation" in text
+    assert "Not enough data" in text
+    worse = client.get(
+        "/scorecard/", {"year": "2017/18", "period": "Q4", "variation": "concerning"}
+    ).text
+    assert "Falling measure" in worse, worse[worse.find("There is a problem") :][:300]
+    assert "Steady measure" not in worse, worse[worse.find("Steady measure") - 300 :][:400]
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    "/scorecard/export.csv", {"year": "2017/18", "period": "Q4"}
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    column = rows[0].index("Variation (SPC)")
+    assert {r[2]: r[column] for r in rows[1:]}["Falling measure"] == "Special cause concerning"
+
+
+def test_an_unknown_variation_filter_is_named(client, make_indicator):
+    rated_indicator(make_indicator)
+    text = client.get("/scorecard/", {"variation": "sideways"}).text
+    assert "There is no such variation (spc)" in text
