@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 
 MINIMUM_POINTS = 12
 SCALING = Fraction(266, 100)  # 2.66: three sigma of individual values from the mean range
@@ -32,18 +33,21 @@ class Limits:
     mean: Fraction
     mean_moving_range: Fraction
 
-    @property
+    # Computed once: every rule compares every point with them.
+    @cached_property
     def upper(self) -> Fraction:
         return self.mean + SCALING * self.mean_moving_range
 
-    @property
+    @cached_property
     def lower(self) -> Fraction:
         return self.mean - SCALING * self.mean_moving_range
 
+    @cached_property
     def near_upper(self) -> Fraction:
         """Two-thirds of the way from the mean to the upper limit."""
         return self.mean + SCALING * self.mean_moving_range * Fraction(2, 3)
 
+    @cached_property
     def near_lower(self) -> Fraction:
         return self.mean - SCALING * self.mean_moving_range * Fraction(2, 3)
 
@@ -101,13 +105,12 @@ def trend(values: list[Number], length: int = TREND) -> set[int]:
 def two_of_three_near_a_limit(values: list[Number], lim: Limits) -> set[int]:
     """Two of three consecutive points beyond two-thirds of the way to a limit, same side."""
     points = [_exact(v) for v in values]
+    high = [p > lim.near_upper for p in points]
+    low = [p < lim.near_lower for p in points]
     flagged: set[int] = set()
     for start in range(len(points) - 2):
         window = range(start, start + 3)
-        for beyond in (
-            [i for i in window if points[i] > lim.near_upper()],
-            [i for i in window if points[i] < lim.near_lower()],
-        ):
+        for beyond in ([i for i in window if high[i]], [i for i in window if low[i]]):
             if len(beyond) >= 2:
                 flagged.update(beyond)
     return flagged
