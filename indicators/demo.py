@@ -83,74 +83,81 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
         {**children, "default": users["officer2"]}
     )
     for order, item in enumerate(data["indicators"], start=1):
-        tolerance = item.get("tolerance") or {}
-        indicator = services.save_indicator(
-            reference=item["reference"],
-            title=item["title"],
-            definition=item.get("definition", ""),
-            group=item.get("group", ""),
-            section=sections[item["section"]],
-            service=service_rows[item["service"]],
-            owner=users[item["owner"]],
-            unit=item["unit"],
-            decimal_places=item["decimal_places"],
-            rate_per=item.get("rate_per"),
-            score_out_of=_decimal(item.get("score_out_of")),
-            polarity=item["polarity"],
-            frequency=item["frequency"],
-            reporting_lag=item.get("reporting_lag", 0),
-            aggregation=item.get("aggregation", "mean"),
-            data_source=item.get("data_source", ""),
-            tolerance_kind=tolerance.get("kind", ""),
-            tolerance_amount=_decimal(tolerance.get("amount")),
-            order=order,
+        load_indicator(item, sections, service_rows, users, order=order, counts=counts, by=by)
+    from recovery_plans.demo import load_plans
+
+    plans = load_plans(sections, service_rows, users, first_order=len(data["indicators"]) + 1)
+    for name, number in plans.items():
+        counts[name] = counts.get(name, 0) + number
+    return counts
+
+
+def load_indicator(item: dict, sections, service_rows, users, *, order: int, counts: dict, by):
+    """One indicator of a demo file with its figures, commentary and targets."""
+    tolerance = item.get("tolerance") or {}
+    indicator = services.save_indicator(
+        reference=item["reference"],
+        title=item["title"],
+        definition=item.get("definition", ""),
+        group=item.get("group", ""),
+        section=sections[item["section"]],
+        service=service_rows[item["service"]],
+        owner=users[item["owner"]],
+        unit=item["unit"],
+        decimal_places=item["decimal_places"],
+        rate_per=item.get("rate_per"),
+        score_out_of=_decimal(item.get("score_out_of")),
+        polarity=item["polarity"],
+        frequency=item["frequency"],
+        reporting_lag=item.get("reporting_lag", 0),
+        aggregation=item.get("aggregation", "mean"),
+        data_source=item.get("data_source", ""),
+        tolerance_kind=tolerance.get("kind", ""),
+        tolerance_amount=_decimal(tolerance.get("amount")),
+        order=order,
+        by=by,
+    )
+    counts["indicators"] = counts.get("indicators", 0) + 1
+    kind_for = {"academic_year": "academic_year"}.get(item["frequency"])
+    for value in item["values"]:
+        services.record_value(
+            indicator=indicator,
+            period=parse_period(value["period"], kind=_kind(value["period"], kind_for)),
+            value=_decimal(value["value"]),
+            count=_decimal(value.get("count")),
+            status=value.get("status", "final"),
+            missing_reason=value.get("missing_reason", ""),
+            qualifier=value.get("qualifier", ""),
             by=by,
         )
-        counts["indicators"] += 1
-        kind_for = {"academic_year": "academic_year"}.get(item["frequency"])
-        for value in item["values"]:
-            services.record_value(
-                indicator=indicator,
-                period=parse_period(value["period"], kind=_kind(value["period"], kind_for)),
-                value=_decimal(value["value"]),
-                count=_decimal(value.get("count")),
-                status=value.get("status", "final"),
-                missing_reason=value.get("missing_reason", ""),
-                qualifier=value.get("qualifier", ""),
-                by=by,
-            )
-            counts["values"] += 1
-        for comparator in item.get("comparators", []):
-            services.record_comparator(
-                indicator=indicator,
-                period=parse_period(
-                    comparator["period"], kind=_kind(comparator["period"], kind_for)
-                ),
-                area=comparator["area"],
-                value=Decimal(comparator["value"]),
-                value_period=comparator.get("value_period", ""),
-                by=by,
-            )
-            counts["comparators"] += 1
-        for note in item.get("commentary", []):
-            services.write_commentary(
-                indicator=indicator,
-                period=parse_period(note["period"]),
-                issues=note.get("issues", ""),
-                causes=note.get("causes", ""),
-                actions=note.get("actions", ""),
-                by=by,
-            )
-            counts["commentaries"] += 1
-        for target in item.get("targets", []):
-            _set_target(indicator, target, by)
-            counts["targets"] += 1
-        for year in item.get("scorecards", []):
-            scorecard, _ = Scorecard.objects.get_or_create(
-                year=parse_period(year, kind=FINANCIAL_YEAR)
-            )
-            scorecard.indicators.add(indicator)
-    return counts
+        counts["values"] = counts.get("values", 0) + 1
+    for comparator in item.get("comparators", []):
+        services.record_comparator(
+            indicator=indicator,
+            period=parse_period(comparator["period"], kind=_kind(comparator["period"], kind_for)),
+            area=comparator["area"],
+            value=Decimal(comparator["value"]),
+            value_period=comparator.get("value_period", ""),
+            by=by,
+        )
+        counts["comparators"] = counts.get("comparators", 0) + 1
+    for note in item.get("commentary", []):
+        services.write_commentary(
+            indicator=indicator,
+            period=parse_period(note["period"]),
+            issues=note.get("issues", ""),
+            causes=note.get("causes", ""),
+            actions=note.get("actions", ""),
+            by=by,
+        )
+        counts["commentaries"] = counts.get("commentaries", 0) + 1
+    for target in item.get("targets", []):
+        _set_target(indicator, target, by)
+        counts["targets"] = counts.get("targets", 0) + 1
+    for year in item.get("scorecards", []):
+        scorecard, _ = Scorecard.objects.get_or_create(year=parse_period(year, kind=FINANCIAL_YEAR))
+        scorecard.indicators.add(indicator)
+    return indicator
 
 
 def _kind(text: str, kind_for: str | None) -> str | None:

@@ -56,6 +56,15 @@ class ScorecardFilterForm(forms.Form):
     assurance = forms.ChoiceField(
         choices=ASSURANCE_CHOICES, required=False, label="Assurance (SPC)"
     )
+    plan = forms.ChoiceField(
+        choices=[
+            ("", "Any"),
+            ("needed", "Recovery plan needed"),
+            ("covered", "Covered by a recovery plan"),
+        ],
+        required=False,
+        label="Recovery plan",
+    )
     q = forms.CharField(required=False, max_length=100, label="Search measures")
 
     def __init__(self, *args, **kwargs):

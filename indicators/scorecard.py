@@ -12,6 +12,7 @@ from indicators.periods import FinancialQuarter, Period
 from indicators.rag import Direction, Rag
 from indicators.reporting import assess, value_in_quarter
 from indicators.spc import Assurance, NotEnoughData, Variation
+from recovery_plans.rules import PlanRef, plan_state
 
 NOT_RATED = "none"
 
@@ -53,6 +54,9 @@ class Row:
     comparators: dict[str, str] = field(default_factory=dict)
     variation: Variation | None = None
     assurance: Assurance | None = None
+    year_end_rag: Rag | None = None
+    plan_state: str | None = None  # recovery_plans.rules.NEEDED or COVERED
+    plan: PlanRef | None = None
 
     @property
     def variation_key(self) -> str:
@@ -108,9 +112,23 @@ def _spc(indicator: Indicator) -> tuple[Variation | None, Assurance | None]:
     return chart.variation, chart.assurance
 
 
+def _year_end(indicator: Indicator, year) -> Rag | None:
+    """The rating of the indicator's figure for the whole financial year, once there is one."""
+    for value in indicator.values.all():
+        if value.period == year:
+            return assess(indicator, value).rag
+    return None
+
+
 def build_rows(
-    indicators: list[Indicator], quarter: FinancialQuarter, *, with_spc: bool = True
+    indicators: list[Indicator],
+    quarter: FinancialQuarter,
+    *,
+    with_spc: bool = True,
+    plans: dict[int, list[PlanRef]] | None = None,
 ) -> list[Row]:
+    """One row per indicator. Given `plans` (recovery_plans.rules.plans_by_indicator),
+    each row also says whether it needs a recovery plan or which plan covers it."""
     columns = quarter_columns(quarter)
     rows = []
     for indicator in indicators:
@@ -135,6 +153,12 @@ def build_rows(
                 assurance=assurance,
             )
         )
+        if plans is not None:
+            row = rows[-1]
+            row.year_end_rag = _year_end(indicator, quarter.financial_year)
+            row.plan_state, row.plan = plan_state(
+                row.rag, row.year_end_rag, plans.get(indicator.pk, []), quarter.end
+            )
     return rows
 
 

@@ -40,6 +40,23 @@ def rag_badge(rag) -> str:
     )
 
 
+def plan_note(row) -> str:
+    """Under the rating: "Recovery plan needed", or a link to the plan that covers it."""
+    if row.plan_state == "needed":
+        return format_html(
+            '<span class="app-plan-note app-plan-note--needed">{}</span>', "Recovery plan needed"
+        )
+    if row.plan_state == "covered":
+        return format_html(
+            '<a class="govuk-link app-plan-note" href="{}">{}<span class="govuk-visually-hidden">'
+            ": {}</span></a>",
+            reverse("recovery_plans:detail", args=[row.plan.pk]),
+            "Recovery plan" if row.plan.is_open else "Recovery plan (closed)",
+            row.plan.title,
+        )
+    return ""
+
+
 def direction_badge(direction) -> str:
     if direction is None:
         return "-"
@@ -175,7 +192,7 @@ class ScorecardTable(BaseTable):
         cells += [
             (numeric, self.columns["current"].header, row.current.text),
             (plain, "Target", row.target),
-            (plain, "Rating", rag_badge(row.rag)),
+            (plain, "Rating", rag_badge(row.rag) + plan_note(row)),
             (plain, "Direction of travel", direction_badge(row.direction)),
             (plain, "Variation (SPC)", spc_badge(row.variation)),
             (plain, "Assurance (SPC)", spc_badge(row.assurance)),

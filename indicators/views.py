@@ -6,7 +6,7 @@ from datetime import date
 from io import BytesIO
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -16,7 +16,7 @@ from indicators.audit import audit_trail
 from indicators.charts import spc_view, trend_figure
 from indicators.exports import scorecard_records, scorecard_workbook
 from indicators.forms import ScorecardFilterForm
-from indicators.models import Indicator, Section, Value
+from indicators.models import Indicator, Scorecard, Section, Value
 from indicators.periods import (
     FINANCIAL_QUARTER,
     FINANCIAL_YEAR,
@@ -34,6 +34,7 @@ from indicators.scorecard import (
     summarise,
 )
 from indicators.tables import ScorecardTable, ValuesTable
+from recovery_plans.rules import plans_by_indicator
 
 
 def home(request):
@@ -86,6 +87,12 @@ def scorecard_for(request) -> ScorecardView:
     data = form.cleaned_data if form.is_bound else {}
     quarter = _choose_quarter(data)
     indicators = Indicator.objects.for_report(quarter)
+    if quarter is not None:
+        # The year's corporate scorecard, once one has been drawn up for it.
+        year = quarter.financial_year
+        indicators = indicators.filter(
+            Q(scorecards__year=year) | ~Exists(Scorecard.objects.filter(year=year))
+        )
     if data.get("section"):
         indicators = indicators.filter(section=data["section"])
     if data.get("service"):
@@ -101,7 +108,7 @@ def scorecard_for(request) -> ScorecardView:
     if quarter is None:
         view.notice = "There are no published figures yet."
         return view
-    rows = build_rows(indicators, quarter)
+    rows = build_rows(indicators, quarter, plans=plans_by_indicator(i.pk for i in indicators))
     if not any(row.value is not None for row in rows):
         view.notice = f"There are no published figures for {quarter}."
     view.summary = summarise(rows)
@@ -113,6 +120,8 @@ def scorecard_for(request) -> ScorecardView:
         rows = [row for row in rows if row.variation_key == data["variation"]]
     if data.get("assurance"):
         rows = [row for row in rows if row.assurance_key == data["assurance"]]
+    if data.get("plan"):
+        rows = [row for row in rows if row.plan_state == data["plan"]]
     view.rows = rows
     return view
 
@@ -168,6 +177,7 @@ def scorecard(request):
                 "direction",
                 "variation",
                 "assurance",
+                "plan",
                 "q",
             )
         ),

@@ -1,9 +1,10 @@
 """Completion dates of recovery plan actions, as officers write them. Plain Python.
 
 Forms, from the council's plans: a day ("31 March 2014"), a month ("July 2013",
-"Sept 2018", "Mar 2018"), a month of a financial year ("March 2014/15"), an open start
-("From July 2013") and "Ongoing". Each prints back as it was written, sorts by when it
-falls due, and knows whether an action is overdue.
+"Sept 2018", "Mar 2018", "End of July 2013", "By March 2014"), a month of a financial
+year ("March 2014/15"), a calendar year ("2013", "During 2013", "By 2015"), a span of
+years ("2013-2016"), an open start ("From July 2013") and "Ongoing". Each prints back as
+it was written, sorts by when it falls due, and knows whether an action is overdue.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
 
-DAY, MONTH, FINANCIAL_YEAR_MONTH, FROM, ONGOING = (
+DAY, MONTH, FINANCIAL_YEAR_MONTH, YEAR, YEARS, FROM, ONGOING = (
     "day",
     "month",
     "financial_year_month",
+    "year",
+    "years",
     "from",
     "ongoing",
 )
@@ -76,6 +79,27 @@ def parse_completion(text: str) -> CompletionDate:
     lowered = original.lower()
     if lowered in {"ongoing", "on-going", "on going"}:
         return CompletionDate(ONGOING, label="Ongoing")
+    match = re.fullmatch(r"(end of|by( the end of)?)\s+(.+)", original, flags=re.IGNORECASE)
+    if match:
+        # "End of July 2013", "By March 2014", "By 2015": due by the end of what follows.
+        inner = parse_completion(match.group(3))
+        if inner.kind not in (DAY, MONTH, YEAR):
+            raise CompletionDateError(
+                f'"{original}": "{match.group(1)}" needs a day, a month or a year after it.'
+            )
+        return CompletionDate(inner.kind, start=inner.start, due=inner.due, label=original)
+    match = re.fullmatch(r"(during\s+)?(\d{4})", original, flags=re.IGNORECASE)
+    if match:
+        year = int(match.group(2))
+        return CompletionDate(YEAR, start=date(year, 1, 1), due=date(year, 12, 31), label=original)
+    match = re.fullmatch(r"(\d{4})\s*[-–]\s*(\d{4})", original)
+    if match:
+        first, last = int(match.group(1)), int(match.group(2))
+        if last <= first:
+            raise CompletionDateError(f'"{original}": the second year must be after the first.')
+        return CompletionDate(
+            YEARS, start=date(first, 1, 1), due=date(last, 12, 31), label=original
+        )
     match = re.fullmatch(r"from\s+(.+)", original, flags=re.IGNORECASE)
     if match:
         inner = parse_completion(match.group(1))
@@ -118,5 +142,5 @@ def parse_completion(text: str) -> CompletionDate:
         )
     raise CompletionDateError(
         f'"{original}" is not a completion date; write it like "July 2013", "31 March 2014", '
-        '"March 2014/15", "From July 2013" or "Ongoing".'
+        '"March 2014/15", "During 2013", "From July 2013" or "Ongoing".'
     )

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "indicators",
     "risks",
+    "recovery_plans",
 ]
 
 MIDDLEWARE = [

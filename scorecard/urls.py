@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("returns/", include("indicators.returns_urls")),
     path("risks/", include("risks.urls")),
+    path("recovery-plans/", include("recovery_plans.urls")),
     path("", include("indicators.urls")),
 ]

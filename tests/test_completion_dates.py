@@ -19,6 +19,14 @@ SEED_FORMS = [
     ("31 March 2014", "day", date(2014, 3, 31)),
     ("From July 2013", "from", None),
     ("Ongoing", "ongoing", None),
+    ("End of July 2013", "month", date(2013, 7, 31)),
+    ("End of August 2013", "month", date(2013, 8, 31)),
+    ("By March 2014", "month", date(2014, 3, 31)),
+    ("During 2013", "year", date(2013, 12, 31)),
+    ("By 2015", "year", date(2015, 12, 31)),
+    ("2013", "year", date(2013, 12, 31)),
+    ("2013-2016", "years", date(2016, 12, 31)),
+    ("From September 2013", "from", None),
 ]
 
 
@@ -38,11 +46,26 @@ def test_every_form_in_the_plans_is_understood_and_printed_back(text, kind, due)
         ("From Ongoing", '"from" needs a day or a month'),
         ("soon", "is not a completion date"),
         ("", "is empty"),
+        ("2016-2013", "the second year must be after the first"),
+        ("By Ongoing", '"By" needs a day, a month or a year'),
+        ("End of March 2014/15", "needs a day, a month or a year"),
     ],
 )
 def test_dates_that_cannot_be_understood_are_refused_with_the_reason(text, message):
     with pytest.raises(CompletionDateError, match=message):
         parse_completion(text)
+
+
+def test_a_year_orders_after_its_months_and_a_span_after_its_last_year():
+    texts = ["2013-2016", "By 2015", "During 2013", "End of July 2013", "December 2013"]
+    ordered = sorted((parse_completion(t) for t in texts), key=lambda d: d.sort_key)
+    assert [str(d) for d in ordered] == [
+        "End of July 2013",
+        "December 2013",
+        "During 2013",
+        "By 2015",
+        "2013-2016",
+    ]
 
 
 def test_ordering_puts_deadlines_first_then_open_ended_actions():

@@ -22,3 +22,11 @@ def markdown(text: str) -> str:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+@register.simple_tag
+def rag_label(rag) -> str:
+    """A rating as a badge: symbol, words and colour, never colour alone."""
+    from indicators.tables import rag_badge
+
+    return rag_badge(rag)
