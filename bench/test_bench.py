@@ -218,3 +218,40 @@ def test_scorecard_spc_300_indicators_60_points(client, make_indicator):
     report("scorecard_spc_added_queries_300x60", len(with_spc) - len(without_spc))
     report("scorecard_spc_300x60_page_median_seconds", f"{page:.3f}")
     report("scorecard_spc_added_time_ratio", f"{page / (page - added):.2f}")
+
+
+def test_recovery_plans_list_500_plans_5000_actions(client, make_indicator, priya):
+    from recovery_plans.models import RecoveryPlan
+    from tests.factories import bulk_plans
+
+    indicators = [make_indicator(owner=priya) for _ in range(20)]
+    client.force_login(priya)
+    bulk_plans(50, 10, indicators=indicators, owner=priya)
+    report("recovery_plans_list_queries_50_plans", queries(client, "/recovery-plans/"))
+    bulk_plans(450, 10, indicators=indicators, owner=priya, start=51)
+    report("recovery_plans_list_queries_500_plans", queries(client, "/recovery-plans/"))
+    report(
+        "recovery_plans_list_500_plans_median_seconds",
+        f"{median_seconds(lambda: client.get('/recovery-plans/')):.3f}",
+    )
+    report("recovery_plans_due_view_queries", queries(client, "/recovery-plans/due/"))
+    plan = RecoveryPlan.objects.order_by("pk").first()
+    report("recovery_plan_page_queries_10_actions", queries(client, plan.get_absolute_url()))
+
+
+def test_recovery_plan_pdf_seconds_per_page(client, make_indicator, priya):
+    from pypdf import PdfReader
+
+    from recovery_plans.models import RecoveryPlan
+    from tests.factories import bulk_plans
+
+    client.force_login(priya)
+    bulk_plans(1, 100, indicators=[make_indicator(owner=priya)], owner=priya)
+    plan = RecoveryPlan.objects.get()
+    report("recovery_plan_page_queries_100_actions", queries(client, plan.get_absolute_url()))
+    started = time.perf_counter()
+    response = client.get(f"/recovery-plans/{plan.pk}/plan.pdf")
+    elapsed = time.perf_counter() - started
+    pages = len(PdfReader(__import__("io").BytesIO(response.content)).pages)
+    report("recovery_plan_pdf_100_actions_pages", pages)
+    report("recovery_plan_pdf_seconds_per_page", f"{elapsed / pages:.3f}")

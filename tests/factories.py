@@ -90,3 +90,45 @@ def bulk_register(how_many: int, start: int = 1) -> None:
     Entry.types.through.objects.bulk_create(
         Entry.types.through(entry_id=e.pk, risktype_id=kind.pk) for e in entries
     )
+
+
+def bulk_plans(how_many: int, actions_each: int, *, indicators, owner, start: int = 1) -> None:
+    """Recovery plans with actions of every status and kind of date, written in bulk."""
+    from datetime import date
+
+    from indicators.periods import FinancialYear
+    from recovery_plans.dates import parse_completion
+    from recovery_plans.models import Action, ActionLead, Lead, RecoveryPlan
+
+    lead = Lead.objects.get_or_create(name="Helen Smith")[0]
+    plans = RecoveryPlan.objects.bulk_create(
+        RecoveryPlan(
+            title=f"Recovery plan {start + n}",
+            period=FinancialYear(2017),
+            owner=owner,
+            why="Why",
+            opened_on=date(2018, 1, 1),
+        )
+        for n in range(how_many)
+    )
+    RecoveryPlan.indicators.through.objects.bulk_create(
+        RecoveryPlan.indicators.through(
+            recoveryplan_id=plan.pk, indicator_id=indicators[n % len(indicators)].pk
+        )
+        for n, plan in enumerate(plans)
+    )
+    dates = ["July 2013", "March 2014/15", "From July 2013", "Ongoing", "31 March 2030"]
+    statuses = ["planned", "underway", "complete"]
+    actions = Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            number=k + 1,
+            text=f"Action {k + 1}",
+            completion=dates[k % len(dates)],
+            due_on=parse_completion(dates[k % len(dates)]).due,
+            status=statuses[k % len(statuses)],
+        )
+        for plan in plans
+        for k in range(actions_each)
+    )
+    ActionLead.objects.bulk_create(ActionLead(action=a, lead=lead) for a in actions)

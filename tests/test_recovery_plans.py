@@ -450,3 +450,24 @@ def test_progress_update_presentation_and_close_through_the_pages(client, plan, 
     assert "Both posts filled" in html
     assert "Presented to the Cabinet Committee on Performance Improvement on 27 June 2018" in html
     assert "Closed on 1 September 2018: Service redesigned" in html
+
+
+def test_the_plan_page_costs_the_same_queries_for_2_and_12_actions(client, plan, alice):
+    _login(client, alice)
+    url = f"/recovery-plans/{plan.pk}/"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(10):
+        action = services.save_action(
+            plan=plan,
+            text=f"More {n}",
+            leads=services.leads_named(["Helen Smith", f"Lead {n}"]),
+            completion="Ongoing",
+            status="planned",
+            by=alice,
+        )
+        services.set_action_status(action, status="underway", note="Started", by=alice)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["actions"]) == 12
+    assert len(few) == len(many)
