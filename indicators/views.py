@@ -23,8 +23,9 @@ from indicators.periods import (
     FinancialQuarter,
     Snapshot,
 )
+from indicators.rag import Rag
 from indicators.reporting import assess
-from indicators.roles import is_performance_team
+from indicators.roles import can_edit_figures, is_performance_team
 from indicators.scorecard import (
     Row,
     Summary,
@@ -34,7 +35,7 @@ from indicators.scorecard import (
     summarise,
 )
 from indicators.tables import ScorecardTable, ValuesTable
-from recovery_plans.rules import plans_by_indicator
+from recovery_plans.rules import NEEDED, plan_state, plans_by_indicator
 
 
 def home(request):
@@ -246,10 +247,17 @@ def indicator_detail(request, reference: str):
         reverse=True,
     )
     team = is_performance_team(request.user)
+    plans = plans_by_indicator([indicator.pk]).get(indicator.pk, [])
+    state, figure, reason = _plan_standing(indicator, plans)
     return render(
         request,
         "indicators/indicator_detail.html",
         {
+            "plans": plans,
+            "plan_state": state,
+            "plan_figure": figure,
+            "plan_reason": reason,
+            "can_write_plan": state == NEEDED and can_edit_figures(request.user, indicator),
             "indicator": indicator,
             "table": ValuesTable(rows),
             "chart": trend_figure(indicator),
@@ -259,6 +267,20 @@ def indicator_detail(request, reference: str):
             "history": audit_trail(indicator)[:50] if team else None,
         },
     )
+
+
+def _plan_standing(indicator: Indicator, plans) -> tuple[str | None, Value | None, str]:
+    """Whether the indicator's latest figure needs a recovery plan, and why."""
+    values = list(indicator.values.all())
+    latest = max(values, key=lambda v: (v.period.end, -v.period.months), default=None)
+    if latest is None:
+        return None, None, ""
+    rating = assess(indicator, latest).rag
+    year = latest.period.financial_year
+    year_end = next((assess(indicator, v).rag for v in values if v.period == year), None)
+    state, _ = plan_state(rating, year_end, plans, latest.period.end)
+    reason = "requires improvement" if rating is Rag.RED else f"missed the {year} target"
+    return state, latest, reason
 
 
 def indicator_history_csv(request, reference: str):

@@ -471,3 +471,24 @@ def test_the_plan_page_costs_the_same_queries_for_2_and_12_actions(client, plan,
         response = client.get(url)
     assert len(response.context["actions"]) == 12
     assert len(few) == len(many)
+
+
+def test_the_indicator_page_asks_for_a_plan_then_links_it(client, red_indicator, alice, bob):
+    _login(client, alice)
+    html = client.get(f"/indicators/{red_indicator.reference}/").content.decode()
+    assert "Recovery plan needed" in html and "requires improvement" in html
+    assert "Write a plan<span" in html  # Alice owns it
+    _login(client, bob)
+    html = client.get(f"/indicators/{red_indicator.reference}/").content.decode()
+    assert "Recovery plan needed" in html and "Write a plan<span" not in html
+    plan = services.save_plan(
+        title="Back on time",
+        indicators=[red_indicator],
+        period=YEAR,
+        owner=alice,
+        why="x",
+        opened_on=date(2018, 5, 1),
+    )
+    html = client.get(f"/indicators/{red_indicator.reference}/").content.decode()
+    assert "Recovery plan needed" not in html
+    assert f'href="/recovery-plans/{plan.pk}/">Back on time</a> (open)' in html
