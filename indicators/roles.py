@@ -23,7 +23,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     PERFORMANCE_TEAM: {f"{action}_{m}" for m in _MODELS for action in ("view", "add", "change")}
     | {"delete_value", "delete_commentary", "delete_target", "delete_comparator"}
     | {"add_scorecard", "change_scorecard", "view_scorecard"}
-    | {f"{action}_{m}" for m in _RISK_MODELS for action in ("view", "add", "change")},
+    | {f"{action}_{m}" for m in _RISK_MODELS for action in ("view", "add", "change")}
+    | {"view_lead", "add_lead", "change_lead"},
     COMMITTEE_MEMBER: set(),
     CLERK: {f"view_{m}" for m in _MODELS + _RISK_MODELS},
 }
@@ -33,7 +34,9 @@ def ensure_role_groups(**kwargs) -> None:
     """Create the role groups and give them exactly their permissions (idempotent)."""
     permissions = {
         p.codename: p
-        for p in Permission.objects.filter(content_type__app_label__in=["indicators", "risks"])
+        for p in Permission.objects.filter(
+            content_type__app_label__in=["indicators", "risks", "recovery_plans"]
+        )
     }
     if not permissions:
         return

@@ -492,3 +492,16 @@ def test_the_indicator_page_asks_for_a_plan_then_links_it(client, red_indicator,
     html = client.get(f"/indicators/{red_indicator.reference}/").content.decode()
     assert "Recovery plan needed" not in html
     assert f'href="/recovery-plans/{plan.pk}/">Back on time</a> (open)' in html
+
+
+def test_the_performance_team_links_a_lead_to_a_login_in_the_admin(client, plan, priya, alice):
+    helen = Lead.objects.get(name="Helen Smith")
+    url = f"/admin/recovery_plans/lead/{helen.pk}/change/"
+    _login(client, alice)
+    assert client.get(url).status_code == 403
+    _login(client, priya)
+    assert helen.get_calendar_url() in client.get(url).content.decode()
+    response = client.post(url, {"name": "Helen Smith", "job_title": "Adviser", "user": alice.pk})
+    assert response.status_code == 302
+    helen.refresh_from_db()
+    assert (helen.user, helen.job_title) == (alice, "Adviser")
