@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 .PHONY: help run test test-sqlite test-postgres lint bench deps assets python
 
 help:
-	@echo "make run    - install, migrate, load the demo council and serve http://127.0.0.1:8000"
+	@echo "make run    - install, migrate, load the demo council, start the task worker and serve http://127.0.0.1:8000"
 	@echo "make test   - run the whole suite on SQLite and on a throwaway PostgreSQL"
 	@echo "make bench  - print performance figures"
 
@@ -46,6 +46,9 @@ run: deps
 	scripts/debian-packages run
 	DEBUG=true $(MANAGE) migrate --no-input
 	DEBUG=true $(MANAGE) load_demo
+	@# The task worker renders agenda packs; it stops with the web server.
+	DEBUG=true $(MANAGE) db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
 lint: deps

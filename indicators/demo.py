@@ -89,6 +89,9 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
     plans = load_plans(sections, service_rows, users, first_order=len(data["indicators"]) + 1)
     for name, number in plans.items():
         counts[name] = counts.get(name, 0) + number
+    from meetings.demo import load_meetings
+
+    counts.update(load_meetings(users))
     return counts
 
 

@@ -153,21 +153,23 @@ def performance(plan: RecoveryPlan) -> list[Performance]:
     return rows
 
 
-def _plan(pk: int) -> RecoveryPlan:
-    return get_object_or_404(
-        RecoveryPlan.objects.select_related("owner").prefetch_related(
-            "indicators",
-            Prefetch(
-                "actions",
-                queryset=Action.objects.prefetch_related(
-                    leads_in_order(), "status_changes__changed_by"
-                ).order_by("number"),
-            ),
-            "presentations",
-            "updates__author",
+def plan_queryset():
+    """Plans with everything their page, PDF or a meeting appendix shows."""
+    return RecoveryPlan.objects.select_related("owner").prefetch_related(
+        "indicators",
+        Prefetch(
+            "actions",
+            queryset=Action.objects.prefetch_related(
+                leads_in_order(), "status_changes__changed_by"
+            ).order_by("number"),
         ),
-        pk=pk,
+        "presentations",
+        "updates__author",
     )
+
+
+def _plan(pk: int) -> RecoveryPlan:
+    return get_object_or_404(plan_queryset(), pk=pk)
 
 
 def plan_context(plan: RecoveryPlan) -> dict:

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "indicators",
     "risks",
     "recovery_plans",
+    "meetings",
+    "django_tasks_db",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +145,28 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
+# Uploaded appendices and rendered agenda packs.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+if TESTING and "MEDIA_ROOT" not in os.environ:
+    import tempfile
+
+    # Tests store packs and uploads in a folder of their own, never in the project's.
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="scorecard-test-media-"))
+MEDIA_URL = "/media/"
+
+# Background work (agenda pack rendering) goes through Django's tasks framework to a
+# database-backed queue; `manage.py db_worker` runs it. Tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING and not env_bool("TASKS_DB", default=False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Lancashire County Council")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
@@ -158,4 +183,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each layout step at INFO; only its warnings are worth reading.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from meetings.views import MeetingSitemap
 
 admin.site.site_header = "Scorecard administration"
 admin.site.site_title = "Scorecard"
@@ -12,5 +15,7 @@ urlpatterns = [
     path("returns/", include("indicators.returns_urls")),
     path("risks/", include("risks.urls")),
     path("recovery-plans/", include("recovery_plans.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": {"meetings": MeetingSitemap}}, name="sitemap"),
     path("", include("indicators.urls")),
 ]

@@ -132,3 +132,72 @@ def bulk_plans(how_many: int, actions_each: int, *, indicators, owner, start: in
         for k in range(actions_each)
     )
     ActionLead.objects.bulk_create(ActionLead(action=a, lead=lead) for a in actions)
+
+
+def pdf_bytes(*pages: str, size: str = "A4") -> bytes:
+    """A small PDF with one page per text, for uploaded appendices."""
+    from weasyprint import HTML
+
+    body = "".join(f'<p style="break-before: page">{text}</p>' for text in pages)
+    return HTML(string=f"<style>@page {{ size: {size} }}</style>{body}").write_pdf()
+
+
+def agenda(
+    *,
+    author=None,
+    reports=("Quarterly Corporate Performance Monitoring Report",),
+    exempt=(),
+    background_paragraphs: int = 3,
+):
+    """A draft meeting with the standard items, a report for each title in `reports` (Part I)
+    and in `exempt` (Part II, paragraph 3), each with text enough for a page or more."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from meetings import services
+    from meetings.models import Committee, CommitteeMember
+
+    committee, _ = Committee.objects.get_or_create(
+        name="Cabinet Committee on Performance Improvement"
+    )
+    if not committee.members.exists():
+        CommitteeMember.objects.create(committee=committee, name="County Councillor A Atkinson")
+    starts_at = timezone.make_aware(datetime(2018, 6, 27, 14, 0))
+    while committee.meetings.filter(starts_at=starts_at).exists():
+        starts_at = starts_at.replace(year=starts_at.year + 1)
+    meeting = services.create_meeting(
+        committee=committee,
+        starts_at=starts_at,
+        venue="Committee Room 'B' - County Hall, Preston",
+        signatory="L Sales",
+        signatory_title="Director of Corporate Services",
+    )
+    paragraph = (
+        "Performance across the council is set out below, service by service, with the "
+        "reasons for any change and what is being done where performance requires "
+        "improvement. "
+    ) * 6
+    for title in list(reports) + list(exempt):
+        part_two = title in exempt
+        item = services.add_item(
+            meeting,
+            number=services.next_report_number(meeting),
+            kind="report",
+            title=title,
+            part=2 if part_two else 1,
+            exempt_paragraph=3 if part_two else None,
+            exempt_reason="It concerns the financial affairs of a named provider."
+            if part_two
+            else "",
+        )
+        report = item.report
+        report.author = author
+        report.report_of = "Chief Executive"
+        report.divisions = "All"
+        report.contact = "Michael Walder, 01772 533637"
+        report.executive_summary = f"This report on {title} gives an overview for members."
+        report.recommendation = "The Cabinet Committee is asked to note the report."
+        report.background = "\n\n".join([paragraph] * background_paragraphs)
+        report.save()
+    return meeting

@@ -10,13 +10,27 @@ register = template.Library()
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code"}
 
 
+# Committee reports also have sub-headings and tables.
+DOCUMENT_TAGS = ALLOWED_TAGS | {"h3", "h4", "table", "thead", "tbody", "tr", "th", "td"}
+
+
 @register.filter
 def markdown(text: str) -> str:
     """Markdown to HTML with raw HTML and scripts removed; links kept, made safe."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
+    return _clean(markdown_lib.markdown(text or "", extensions=["sane_lists"]), ALLOWED_TAGS)
+
+
+@register.filter
+def markdown_document(text: str) -> str:
+    """The same for a report's sections, which may hold sub-headings and tables."""
+    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables"])
+    return _clean(html, DOCUMENT_TAGS)
+
+
+def _clean(html: str, tags: set[str]) -> str:
     cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=tags,
         attributes={"a": {"href", "title"}},
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",

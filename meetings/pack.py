@@ -1,0 +1,150 @@
+"""The agenda pack: one PDF with the front sheet, then every report and its appendices,
+paginated continuously.
+
+The body (reports, minutes, appendices) is laid out first; each item starts on a new page
+and carries an anchor, so the pages each item occupies are read from the layout itself.
+The front sheet is then laid out with those real page ranges, and the two are joined: the
+front sheet is unnumbered and the body counts from page 1, as council packs do. Uploaded PDF
+appendices take placeholder pages in the body (so they get the running header and page
+number) and their pages are drawn onto them afterwards."""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from meetings.models import AgendaItem, Appendix, AppendixKind, Meeting
+
+ProgressCallback = Callable[[str], None]
+
+# Inside the placeholder page's margins (A4 portrait, see pack.css), in PDF points.
+_MM = 72 / 25.4
+# The top 10 mm stay free for the caption naming the appendix.
+_BOX = (14 * _MM, 16 * _MM, (210 - 14) * _MM, (297 - 20 - 10) * _MM)
+
+
+@dataclass
+class RenderedPack:
+    pdf: bytes
+    ranges: dict[str, list[int]] = field(default_factory=dict)  # item number -> [first, last]
+    pages: int = 0
+    front_pages: int = 0
+
+
+def item_anchor(item: AgendaItem) -> str:
+    return f"item-{item.number}"
+
+
+def _body_ranges(document, items: list[AgendaItem]) -> dict[str, list[int]]:
+    starts = {}
+    for index, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            if anchor.startswith("item-"):
+                starts.setdefault(anchor, index)
+    ordered = sorted(
+        (starts[item_anchor(i)], str(i.number)) for i in items if item_anchor(i) in starts
+    )
+    ranges = {}
+    for position, (first, number) in enumerate(ordered):
+        last = ordered[position + 1][0] - 1 if position + 1 < len(ordered) else len(document.pages)
+        ranges[number] = [first, last]
+    return ranges
+
+
+def _upload_pages(document) -> dict[str, int]:
+    found = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("upload-"):
+                found.setdefault(anchor, index)
+    return found
+
+
+def render_pack(
+    meeting: Meeting,
+    items: list[AgendaItem],
+    *,
+    full: bool,
+    supplement: bool = False,
+    fragments: dict[int, str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> RenderedPack:
+    """Lay out the pack for `items` (already filtered to what its readers may see).
+
+    `fragments` gives the HTML of generated appendices by appendix id (frozen or about to
+    be frozen); `progress` is told each stage."""
+    from weasyprint import HTML
+
+    say = progress or (lambda stage: None)
+    fragments = fragments or {}
+    base_url = settings.BASE_DIR.as_uri() + "/"
+    with_pages = [item for item in items if item.has_pages]
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "with_pages": with_pages,
+        "full": full,
+        "supplement": supplement,
+        "fragments": fragments,
+        "council_name": settings.COUNCIL_NAME,
+    }
+    say("Laying out the reports and appendices")
+    body_pages, ranges, uploads = [], {}, {}
+    if with_pages:
+        body_html = render_to_string("meetings/pack_body.html", context)
+        body = HTML(string=body_html, base_url=base_url).render(pdf_variant="pdf/ua-1")
+        body_pages, ranges, uploads = (
+            body.pages,
+            _body_ranges(body, with_pages),
+            _upload_pages(body),
+        )
+    say("Laying out the front sheet")
+    front_html = render_to_string("meetings/pack_front.html", {**context, "ranges": ranges})
+    front = HTML(string=front_html, base_url=base_url).render(pdf_variant="pdf/ua-1")
+    say("Writing the PDF")
+    pdf = front.copy(front.pages + body_pages).write_pdf(pdf_variant="pdf/ua-1")
+    if uploads:
+        say("Adding uploaded appendices")
+        pdf = _draw_uploads(pdf, uploads, len(front.pages), items)
+    return RenderedPack(pdf=pdf, ranges=ranges, pages=len(body_pages), front_pages=len(front.pages))
+
+
+def _draw_uploads(pdf: bytes, uploads: dict[str, int], offset: int, items) -> bytes:
+    """Scale each page of each uploaded appendix into its placeholder page's margins."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    appendices = {
+        a.pk: a
+        for item in items
+        if item.kind == "report" and hasattr(item, "report")
+        for a in item.report.appendices.all()
+        if a.kind == AppendixKind.UPLOAD
+    }
+    for appendix_id, appendix in appendices.items():
+        with appendix.file.open("rb") as handle:
+            source = PdfReader(io.BytesIO(handle.read()))
+        for number, page in enumerate(source.pages):
+            target_index = uploads.get(f"upload-{appendix_id}-{number}")
+            if target_index is None:
+                continue
+            target = writer.pages[offset + target_index]
+            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            left, bottom, right, top = _BOX
+            scale = min((right - left) / width, (top - bottom) / height)
+            dx = left + ((right - left) - width * scale) / 2 - float(page.mediabox.left) * scale
+            dy = (
+                bottom + ((top - bottom) - height * scale) / 2 - float(page.mediabox.bottom) * scale
+            )
+            target.merge_transformed_page(
+                page, Transformation().scale(scale, scale).translate(dx, dy), over=True
+            )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def upload_page_numbers(appendix: Appendix) -> range:
+    return range(appendix.page_count or 0)

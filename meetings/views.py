@@ -1,0 +1,544 @@
+"""Meetings for everyone: the agenda as a web page, each report in HTML (the accessible
+alternative to the PDF), the agenda packs as stored files; and for clerks and report
+authors, the pages that build and publish them.
+
+Part II items and unpublished papers are not merely hidden: every view that could show one
+answers 404 to anyone not entitled to it."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.sitemaps import Sitemap
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from indicators.roles import is_performance_team
+from meetings import services
+from meetings.appendices import appendix_html, revisions_for
+from meetings.forms import AppendixForm, ItemForm, MeetingForm, MinutesForm, ReportForm
+from meetings.models import (
+    AgendaItem,
+    Appendix,
+    AppendixKind,
+    IssueStatus,
+    ItemKind,
+    Meeting,
+    MeetingStatus,
+    PackIssue,
+    Part,
+)
+from meetings.permissions import can_edit_report, can_see_exempt, can_see_meeting, is_clerk
+from meetings.templatetags.meeting_tags import pages_text
+
+
+def _meeting(request, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    if not can_see_meeting(request.user, meeting):
+        raise Http404("There is no such meeting.")
+    return meeting
+
+
+def _can_see_item(user, item: AgendaItem, published: set[int]) -> bool:
+    if item.part == Part.TWO and not can_see_exempt(user):
+        return False
+    if item.number in published:
+        return True
+    # Papers not yet published: the clerks, the performance team and the report's author.
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_clerk(user) or is_performance_team(user):
+        return True
+    report = item.report if item.kind == ItemKind.REPORT and hasattr(item, "report") else None
+    return report is not None and report.author_id == user.pk
+
+
+def _visible_items(request, meeting: Meeting) -> tuple[list[AgendaItem], set[int]]:
+    published = services.published_numbers(meeting)
+    items = [
+        item
+        for item in services.items_queryset(meeting)
+        if _can_see_item(request.user, item, published)
+    ]
+    return items, published
+
+
+def _item(request, meeting: Meeting, number: int) -> tuple[AgendaItem, bool]:
+    published = services.published_numbers(meeting)
+    item = services.items_queryset(meeting).filter(number=number).first()
+    if item is None or not _can_see_item(request.user, item, published):
+        raise Http404("There is no such item.")
+    return item, item.number in published
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+def meeting_list(request):
+    meetings = Meeting.objects.select_related("committee").order_by("-starts_at")
+    if not is_clerk(request.user):
+        meetings = [m for m in meetings if can_see_meeting(request.user, m)]
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"meetings": meetings, "clerk": is_clerk(request.user), "nav": "meetings"},
+    )
+
+
+def meeting_detail(request, pk: int):
+    meeting = _meeting(request, pk)
+    items, published = _visible_items(request, meeting)
+    exempt = can_see_exempt(request.user)
+    issues = list(meeting.issues.order_by("-number"))
+    current = next((i for i in issues if i.status == IssueStatus.READY), None)
+    ranges = (current.full_ranges if exempt else current.public_ranges) if current else {}
+    for item in items:
+        item.pages = pages_text(ranges.get(str(item.number)))
+        item.is_published = item.number in published
+    clerk = is_clerk(request.user)
+    pending = [i for i in items if not i.is_published]
+    problems = (
+        services.publication_problems(meeting, pending)
+        if clerk and meeting.status != MeetingStatus.HELD
+        else []
+    )
+    published_appendices = [
+        (item, appendix)
+        for item in items
+        if item.kind == ItemKind.REPORT and item.is_published
+        for appendix in item.report.appendices.all()
+    ]
+    found = revisions_for([appendix for _, appendix in published_appendices])
+    revisions = [
+        (item, appendix, revision)
+        for item, appendix in published_appendices
+        for revision in found.get(appendix.pk, [])
+    ]
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "exempt": exempt,
+            "issues": issues,
+            "current": current,
+            "rendering": next((i for i in issues if i.in_progress), None),
+            "failed": issues[0] if issues and issues[0].status == IssueStatus.FAILED else None,
+            "clerk": clerk,
+            "pending": pending,
+            "problems": problems,
+            "revisions": revisions,
+            "nav": "meetings",
+        },
+    )
+
+
+def item_detail(request, pk: int, number: int):
+    meeting = _meeting(request, pk)
+    item, published = _item(request, meeting, number)
+    appendices = []
+    if item.kind == ItemKind.REPORT:
+        found = revisions_for(list(item.report.appendices.all()))
+        for appendix in item.report.appendices.all():
+            html = appendix_html(appendix) if appendix.is_generated else ""
+            appendices.append((appendix, html, found.get(appendix.pk, [])))
+    return render(
+        request,
+        "meetings/item_detail.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "published": published,
+            "appendices": appendices,
+            "editable": item.kind == ItemKind.REPORT
+            and can_edit_report(request.user, item, published=published),
+            "clerk": is_clerk(request.user),
+            "show_exempt": can_see_exempt(request.user),
+            "nav": "meetings",
+        },
+    )
+
+
+def appendix_file(request, pk: int, number: int, letter: str):
+    meeting = _meeting(request, pk)
+    item, _ = _item(request, meeting, number)
+    if item.kind != ItemKind.REPORT:
+        raise Http404("There is no such appendix.")
+    appendix = get_object_or_404(
+        Appendix, report=item.report, letter=letter, kind=AppendixKind.UPLOAD
+    )
+    return FileResponse(
+        appendix.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"item-{item.number}-appendix-{appendix.letter}.pdf",
+    )
+
+
+def _pdf(issue: PackIssue | None, field: str, filename: str):
+    stored = getattr(issue, field) if issue is not None else None
+    if not stored:
+        raise Http404("That pack has not been published.")
+    return FileResponse(stored.open("rb"), content_type="application/pdf", filename=filename)
+
+
+def pack(request, pk: int, full: bool = False):
+    """The latest published pack, served as the stored file: never rendered here."""
+    meeting = _meeting(request, pk)
+    if full and not can_see_exempt(request.user):
+        raise Http404("There is no such pack.")
+    issue = services.current_issue(meeting)
+    name = f"agenda-pack-{meeting.local_start:%Y-%m-%d}{'-full' if full else ''}.pdf"
+    return _pdf(issue, "full_pack" if full else "public_pack", name)
+
+
+_ISSUE_FILES = {
+    "pack": ("public_pack", False),
+    "pack-full": ("full_pack", True),
+    "supplement": ("public_supplement", False),
+    "supplement-full": ("full_supplement", True),
+}
+
+
+def issue_file(request, pk: int, number: int, which: str):
+    """Any earlier issue stays downloadable: the agenda as first published, and each
+    supplement with the pack re-issued alongside it."""
+    meeting = _meeting(request, pk)
+    field, exempt = _ISSUE_FILES.get(which, (None, None))
+    if field is None or (exempt and not can_see_exempt(request.user)):
+        raise Http404("There is no such pack.")
+    issue = get_object_or_404(meeting.issues, number=number, status=IssueStatus.READY)
+    return _pdf(issue, field, f"{meeting.local_start:%Y-%m-%d}-issue-{number}-{which}.pdf")
+
+
+def progress(request, pk: int):
+    """How the latest rendering is getting on, for the page's progress bar."""
+    meeting = _meeting(request, pk)
+    issue = meeting.issues.order_by("-number").first()
+    if issue is None:
+        return JsonResponse({"status": "none"})
+    return JsonResponse(
+        {
+            "status": issue.status,
+            "stage": issue.stage,
+            "progress": issue.progress,
+            "error": issue.error if is_clerk(request.user) else "",
+        }
+    )
+
+
+def minutes(request, pk: int):
+    meeting = _meeting(request, pk)
+    if meeting.status != MeetingStatus.HELD:
+        raise Http404("The meeting has not been held yet.")
+    return render(
+        request,
+        "meetings/minutes.html",
+        {
+            "meeting": meeting,
+            "minuted": meeting,
+            "show_exempt": can_see_exempt(request.user),
+            "clerk": is_clerk(request.user),
+            "nav": "meetings",
+        },
+    )
+
+
+def search(request):
+    """Published papers that mention the words, Part II only for those entitled."""
+    query = request.GET.get("q", "").strip()
+    results = []
+    if query:
+        fields = [
+            "title",
+            "body",
+            "report__executive_summary",
+            "report__recommendation",
+            "report__background",
+            "report__appendices__body",
+            "report__appendices__title",
+        ]
+        match = Q()
+        for field in fields:
+            match |= Q(**{f"{field}__icontains": query})
+        items = (
+            AgendaItem.objects.filter(match)
+            .exclude(meeting__status=MeetingStatus.DRAFT)
+            .select_related("meeting__committee", "report")
+            .distinct()
+            .order_by("-meeting__starts_at", "number")
+        )
+        published_by_meeting: dict[int, set[int]] = {}
+        for item in items[:200]:
+            if item.meeting_id not in published_by_meeting:
+                published_by_meeting[item.meeting_id] = services.published_numbers(item.meeting)
+            if item.number in published_by_meeting[item.meeting_id] and (
+                item.part == Part.ONE or can_see_exempt(request.user)
+            ):
+                results.append(item)
+    return render(
+        request,
+        "meetings/search.html",
+        {"query": query, "results": results, "nav": "meetings"},
+    )
+
+
+def export_csv(request):
+    """Every published agenda item with its pages in the pack, as CSV."""
+    exempt = can_see_exempt(request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="agenda-items.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Committee", "Date", "Item", "Title", "Part", "Pages", "Address"])
+    meetings = (
+        Meeting.objects.exclude(status=MeetingStatus.DRAFT)
+        .select_related("committee")
+        .prefetch_related("items", "issues")
+    )
+    for meeting in meetings:
+        ready = [i for i in meeting.issues.all() if i.status == IssueStatus.READY]
+        if not ready:
+            continue
+        current = max(ready, key=lambda i: i.number)
+        published = {n for issue in ready for n in issue.items}
+        ranges = current.full_ranges if exempt else current.public_ranges
+        for item in meeting.items.all():
+            if item.number not in published or (item.part == Part.TWO and not exempt):
+                continue
+            writer.writerow(
+                [
+                    meeting.committee.name,
+                    meeting.local_start.strftime("%Y-%m-%d %H:%M"),
+                    item.number,
+                    item.title,
+                    "II" if item.part == Part.TWO else "I",
+                    pages_text(ranges.get(str(item.number))).strip("()"),
+                    request.build_absolute_uri(item.get_absolute_url()),
+                ]
+            )
+    return response
+
+
+class MeetingSitemap(Sitemap):
+    """Published meetings and their Part I items: nothing exempt, nothing in draft."""
+
+    def items(self):
+        entries = []
+        meetings = (
+            Meeting.objects.exclude(status=MeetingStatus.DRAFT)
+            .prefetch_related("items", "issues")
+            .order_by("-starts_at")
+        )
+        for meeting in meetings:
+            published = {n for issue in meeting.issues.all() if issue.is_ready for n in issue.items}
+            if not published:
+                continue
+            entries.append(meeting)
+            entries.extend(
+                item
+                for item in meeting.items.all()
+                if item.number in published and item.part == Part.ONE
+            )
+        return entries
+
+    def location(self, obj):
+        return obj.get_absolute_url()
+
+
+# Building and publishing -----------------------------------------------------------------
+
+
+def _clerk(request) -> None:
+    if not is_clerk(request.user):
+        raise PermissionDenied("Only clerks build agendas and publish them.")
+
+
+def _form_errors(error: ValidationError, form) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def meeting_create(request):
+    _clerk(request)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = services.create_meeting(
+            committee=data["committee"],
+            starts_at=data["starts_at"],
+            venue=data["venue"],
+            signatory=data["signatory"],
+            signatory_title=data["signatory_title"],
+        )
+        messages.success(request, "Meeting created with the standard agenda items.")
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "title": "New meeting", "back": reverse("meetings:list"), "nav": "meetings"},
+    )
+
+
+@login_required
+def item_create(request, pk: int):
+    _clerk(request)
+    meeting = _meeting(request, pk)
+    if meeting.status == MeetingStatus.HELD:
+        raise PermissionDenied("The meeting has been held; its agenda is closed.")
+    initial = {"number": services.next_report_number(meeting), "kind": ItemKind.REPORT}
+    form = ItemForm(request.POST or None, initial=initial, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        author = data.pop("author", None)
+        try:
+            item = services.add_item(meeting, **data)
+        except ValidationError as error:
+            _form_errors(error, form)
+        else:
+            if author is not None and item.kind == ItemKind.REPORT:
+                item.report.author = author
+                item.report.save(update_fields=["author"])
+            messages.success(request, f"Item {item.number} added to the agenda.")
+            return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": "Add an agenda item",
+            "caption": str(meeting),
+            "back": meeting.get_absolute_url(),
+            "nav": "meetings",
+        },
+    )
+
+
+@login_required
+def report_edit(request, pk: int, number: int):
+    meeting = _meeting(request, pk)
+    item, published = _item(request, meeting, number)
+    if item.kind != ItemKind.REPORT or not can_edit_report(request.user, item, published=published):
+        raise PermissionDenied("Only the report's author or a clerk changes it, until published.")
+    report = item.report
+    form = ReportForm(request.POST or None, initial=ReportForm.initial_for(report))
+    if request.method == "POST" and form.is_valid():
+        for name, value in form.cleaned_data.items():
+            setattr(report, name, value)
+        report.save()
+        messages.success(request, "Report saved.")
+        return redirect(item)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": f"Report: {item.title}",
+            "caption": str(meeting),
+            "back": item.get_absolute_url(),
+            "nav": "meetings",
+        },
+    )
+
+
+@login_required
+def appendix_create(request, pk: int, number: int):
+    meeting = _meeting(request, pk)
+    item, published = _item(request, meeting, number)
+    if item.kind != ItemKind.REPORT or not can_edit_report(request.user, item, published=published):
+        raise PermissionDenied("Only the report's author or a clerk adds appendices.")
+    report = item.report
+    next_letter = chr(ord("A") + report.appendices.count())
+    form = AppendixForm(
+        request.POST or None,
+        request.FILES or None,
+        report=report,
+        initial={"letter": next_letter if next_letter <= "Z" else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        appendix = Appendix(
+            report=report,
+            letter=data["letter"],
+            title=data["title"],
+            kind=data["kind"],
+            body=data["body"] if data["kind"] == AppendixKind.WRITTEN else "",
+            quarter=data["quarter"] if data["kind"] == AppendixKind.PERFORMANCE else None,
+            review=data["review"] if data["kind"] == AppendixKind.RISK_REGISTER else None,
+        )
+        if data["kind"] == AppendixKind.UPLOAD:
+            services.save_upload(appendix, data["file_bytes"], data["file"].name)
+        else:
+            appendix.save()
+        if data["kind"] == AppendixKind.PERFORMANCE:
+            appendix.sections.set(data["sections"])
+        if data["kind"] == AppendixKind.RECOVERY_PLANS:
+            appendix.plans.set(data["plans"])
+        messages.success(request, f"Appendix '{appendix.letter}' added.")
+        return redirect(item)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": f"Add an appendix to {item.title}",
+            "caption": str(meeting),
+            "back": item.get_absolute_url(),
+            "multipart": True,
+            "nav": "meetings",
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    _clerk(request)
+    meeting = _meeting(request, pk)
+    try:
+        issue = services.request_publication(meeting, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(meeting)
+    issue.refresh_from_db()
+    if issue.status == IssueStatus.READY:
+        messages.success(request, f"Published: the {issue.get_kind_display().lower()} is ready.")
+    elif issue.status == IssueStatus.FAILED:
+        messages.error(request, f"The pack could not be rendered: {issue.error}")
+    else:
+        messages.success(request, "The pack is being rendered; this page shows its progress.")
+    return redirect(meeting)
+
+
+@login_required
+def minutes_edit(request, pk: int):
+    _clerk(request)
+    meeting = _meeting(request, pk)
+    if meeting.status == MeetingStatus.DRAFT:
+        raise PermissionDenied("Publish the agenda before recording the minutes.")
+    form = MinutesForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        services.record_minutes(
+            meeting, attendance=form.cleaned_data["attendance"], minutes=form.minutes()
+        )
+        messages.success(request, "Minutes saved.")
+        return redirect("meetings:minutes", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": "Minutes",
+            "caption": str(meeting),
+            "back": meeting.get_absolute_url(),
+            "nav": "meetings",
+        },
+    )

@@ -1,0 +1,618 @@
+"""Meetings: agendas, reports, the agenda pack and its page ranges, Part II, supplements,
+freezing, minutes, and who may see and do what."""
+
+import csv
+import html
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from pypdf import PdfReader
+
+from meetings import services
+from meetings.models import Appendix, IssueStatus, Meeting, MeetingStatus, PackIssue
+from meetings.templatetags.meeting_tags import pages_text
+from tests.factories import agenda, pdf_bytes, rated_indicator
+from tests.pdfs import keep_with_first_page
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "financial affairs of a named provider"
+
+
+def page_texts(content: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def stored(field) -> bytes:
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+def status(client, url) -> int:
+    """The status of a GET, closing any file the response streams."""
+    response = client.get(url)
+    response.close()
+    return response.status_code
+
+
+def download(client, url) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    content = response.getvalue()
+    response.close()
+    return content
+
+
+def publish(meeting, by=None) -> PackIssue:
+    issue = services.request_publication(meeting, by=by)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.READY, issue.error
+    return issue
+
+
+def front_pages(texts: list[str]) -> int:
+    """How many pages the front sheet takes: the body's pages each carry 'Agenda Item N'."""
+    return next(n for n, text in enumerate(texts) if "Agenda Item" in text)
+
+
+def front_ranges(front_text: str) -> dict[int, tuple[int, int]]:
+    """'5. Title (Pages 3 - 7)' on the front sheet, as {5: (3, 7)}."""
+    found = {}
+    for match in re.finditer(r"(\d+)\.\s[^()\n]*?\(Pages? (\d+)(?: - (\d+))?\)", front_text):
+        first = int(match.group(2))
+        found[int(match.group(1))] = (first, int(match.group(3) or first))
+    return found
+
+
+# Page ranges ------------------------------------------------------------------------------
+
+
+def test_page_range_wording():
+    assert pages_text([25, 52]) == "(Pages 25 - 52)"
+    assert pages_text([7, 7]) == "(Page 7)"
+    assert pages_text(None) == ""
+
+
+def test_front_sheet_page_ranges_are_the_real_pages_of_the_pack(clara):
+    meeting = agenda(
+        reports=["Corporate Risk Register", "Quarterly Performance Report", "Recovery Plan"],
+        background_paragraphs=4,
+    )
+    performance = meeting.items.get(title="Quarterly Performance Report").report
+    Appendix.objects.create(
+        report=performance,
+        letter="A",
+        title="Ofsted update",
+        kind="written",
+        body="### Post Ofsted Inspection Update\n\n" + "An inspection took place. " * 300,
+    )
+    issue = publish(meeting, by=clara)
+    content = stored(issue.public_pack)
+    texts = page_texts(content)
+    front = texts[0]
+    assert "Lancashire County Council" in front
+    assert "Cabinet Committee on Performance Improvement" in front
+    assert "Wednesday, 27 June 2018 at 2.00 pm in Committee Room 'B'" in front
+    assert "Part I (Open to Press and Public)" in front
+    offset = front_pages(texts)
+    ranges = front_ranges("\n".join(texts[:offset]))
+    reports = list(meeting.items.filter(kind="report").order_by("number"))
+    assert set(ranges) == {item.number for item in reports}
+    assert max(last for _, last in ranges.values()) == len(texts) - offset
+    assert ranges[reports[0].number][0] == 1
+    for item in reports:
+        first, last = ranges[item.number]
+        first_page, last_page = texts[offset + first - 1], texts[offset + last - 1]
+        assert f"Agenda Item {item.number}" in first_page
+        assert item.title in first_page
+        assert f"Page {first}" in first_page
+        assert f"Agenda Item {item.number}" in last_page and f"Page {last}" in last_page
+        if offset + last < len(texts):
+            assert f"Agenda Item {item.number}" not in texts[offset + last]
+    # The appendix follows its report inside the report's range.
+    first, last = ranges[reports[1].number]
+    assert any("Ofsted update" in texts[offset + p - 1] for p in range(first, last + 1))
+    assert last - first >= 2
+    # The ranges are stored and the web agenda prints the same ones.
+    assert {int(k): tuple(v) for k, v in issue.public_ranges.items()} == ranges
+    page = services.items_queryset(meeting)
+    html = __import__("django.test", fromlist=["Client"]).Client().get(meeting.get_absolute_url())
+    for item in page.filter(kind="report"):
+        assert pages_text(list(ranges[item.number])) in html.content.decode()
+    keep_with_first_page(content, "agenda-pack-front")
+
+
+def test_pack_pdf_is_a4_tagged_titled_with_bookmarks_and_embedded_fonts(clara):
+    meeting = agenda(reports=["Quarterly Performance Report"])
+    issue = publish(meeting, by=clara)
+    reader = PdfReader(io.BytesIO(stored(issue.public_pack)))
+    assert reader.metadata.title.startswith("Cabinet Committee on Performance Improvement")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    titles = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert "Quarterly Performance Report" in titles
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) in {
+            (595, 842),
+            (842, 595),
+        }
+    fonts = [
+        font.get_object() for page in reader.pages for font in page["/Resources"]["/Font"].values()
+    ]
+    assert fonts and all(
+        "/FontFile2" in f["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        or "/FontFile3" in f["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        for f in fonts
+    )
+
+
+def test_uploaded_pdf_appendix_is_drawn_on_numbered_pages_of_the_pack(clara):
+    meeting = agenda(reports=["Written Statement of Action"])
+    report = meeting.items.get(kind="report").report
+    appendix = Appendix(report=report, letter="A", title="Ofsted letter", kind="upload")
+    services.save_upload(appendix, pdf_bytes("Uploaded letter one", "Uploaded letter two"), "l.pdf")
+    issue = publish(meeting, by=clara)
+    texts = page_texts(stored(issue.public_pack))
+    first, last = issue.public_ranges[str(report.item.number)]
+    offset = front_pages(texts)
+    # The report, then the two uploaded pages as the last two of the item's range.
+    one, two = texts[offset + last - 2], texts[offset + last - 1]
+    assert "Uploaded letter one" in one and "Appendix 'A': Ofsted letter" in one
+    assert f"Page {last - 1}" in one and f"Agenda Item {report.item.number}" in one
+    assert "Uploaded letter two" in two and f"Page {last}" in two
+    assert "(continued)" in two
+    assert not any("Uploaded letter" in text for text in texts[: offset + last - 2])
+
+
+# Part II ----------------------------------------------------------------------------------
+
+
+def test_part_two_never_reaches_the_public(client, clara, martin):
+    meeting = agenda(reports=["Performance Report"], exempt=["Care Home Contract"])
+    issue = publish(meeting, by=clara)
+    exempt = meeting.items.get(part=2)
+    public_text = "\n".join(page_texts(stored(issue.public_pack)))
+    full_text = "\n".join(page_texts(stored(issue.full_pack)))
+    assert "Care Home Contract" not in public_text and SECRET not in public_text
+    assert (
+        "Care Home Contract" in full_text and "Part II (Not Open to Press and Public)" in full_text
+    )
+    assert "paragraph 3 of Part I of Schedule 12A" in full_text
+
+    def public_can_find_it() -> list[str]:
+        leaks = []
+        agenda_page = client.get(meeting.get_absolute_url()).content.decode()
+        if "Care Home Contract" in agenda_page:
+            leaks.append("agenda page")
+        if status(client, exempt.get_absolute_url()) != 404:
+            leaks.append("item page")
+        if status(client, reverse("meetings:pack_full", args=[meeting.pk])) != 404:
+            leaks.append("full pack")
+        full_issue = reverse("meetings:issue_file", args=[meeting.pk, 1, "pack-full"])
+        if status(client, full_issue) != 404:
+            leaks.append("issue full pack")
+        search = client.get(reverse("meetings:search"), {"q": "Care Home"}).content.decode()
+        if "Care Home Contract" in search:
+            leaks.append("search")
+        export = client.get(reverse("meetings:export")).content.decode()
+        if "Care Home Contract" in export:
+            leaks.append("export")
+        sitemap = client.get("/sitemap.xml").content.decode()
+        if exempt.get_absolute_url() in sitemap:
+            leaks.append("sitemap")
+        return leaks
+
+    assert public_can_find_it() == []
+    # The public part is there for everyone, and Part II for a member.
+    assert status(client, reverse("meetings:pack", args=[meeting.pk])) == 200
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert meeting.items.get(title="Performance Report").get_absolute_url() in sitemap
+    client.force_login(martin)
+    assert client.get(exempt.get_absolute_url()).status_code == 200
+    assert status(client, reverse("meetings:pack_full", args=[meeting.pk])) == 200
+    assert (
+        "Care Home Contract"
+        in client.get(reverse("meetings:search"), {"q": "Care Home"}).content.decode()
+    )
+    rows = list(csv.reader(io.StringIO(client.get(reverse("meetings:export")).content.decode())))
+    assert any(row[3] == "Care Home Contract" and row[4] == "II" for row in rows)
+
+
+def test_a_draft_meeting_and_unpublished_items_are_404_to_the_public_and_members(
+    client, martin, alice
+):
+    meeting = agenda(author=alice)
+    item = meeting.items.get(kind="report")
+    for user in (None, martin):
+        if user:
+            client.force_login(user)
+        assert client.get(meeting.get_absolute_url()).status_code == 404
+        assert client.get(item.get_absolute_url()).status_code == 404
+        assert status(client, reverse("meetings:pack", args=[meeting.pk])) == 404
+        assert (
+            meeting.get_absolute_url() not in client.get(reverse("meetings:list")).content.decode()
+        )
+    client.force_login(alice)  # the report's author drafts it
+    assert client.get(item.get_absolute_url()).status_code == 200
+
+
+# Roles ------------------------------------------------------------------------------------
+
+
+def test_only_clerks_build_and_publish_and_only_authors_draft(client, clara, alice, bob, martin):
+    meeting = agenda(author=alice)
+    item = meeting.items.get(kind="report")
+    clerk_urls = [
+        reverse("meetings:create"),
+        reverse("meetings:item_create", args=[meeting.pk]),
+    ]
+    author_urls = [
+        reverse("meetings:report_edit", args=[meeting.pk, item.number]),
+        reverse("meetings:appendix_create", args=[meeting.pk, item.number]),
+    ]
+    publish_url = reverse("meetings:publish", args=[meeting.pk])
+    for url in clerk_urls + author_urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert client.post(publish_url).status_code == 302
+    assert not meeting.issues.exists()
+    for user in (martin, bob, alice):
+        client.force_login(user)
+        for url in clerk_urls:
+            assert client.get(url).status_code in (403, 404), (user, url)
+        assert client.post(publish_url).status_code in (403, 404)
+    client.force_login(bob)
+    for url in author_urls:
+        assert client.get(url).status_code in (403, 404)
+    client.force_login(alice)
+    for url in author_urls:
+        assert client.get(url).status_code == 200
+    client.force_login(clara)
+    for url in clerk_urls + author_urls:
+        assert client.get(url).status_code == 200
+    assert client.post(publish_url).status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED
+    # Published papers are fixed: neither the author nor the clerk changes them.
+    for user in (alice, clara):
+        client.force_login(user)
+        for url in author_urls:
+            assert client.get(url).status_code == 403
+
+
+def test_the_clerk_builds_an_agenda_through_the_forms(client, clara, alice):
+    client.force_login(clara)
+    from meetings.models import Committee
+
+    committee = Committee.objects.create(name="Cabinet Committee on Performance Improvement")
+    response = client.post(
+        reverse("meetings:create"),
+        {
+            "committee": committee.pk,
+            "date": "2018-10-04",
+            "time": "14:00",
+            "venue": "Committee Room B – The Diamond Jubilee Room, County Hall, Preston",
+            "signatory": "L Sales",
+            "signatory_title": "Director of Corporate Services",
+        },
+    )
+    meeting = Meeting.objects.get()
+    assert response["Location"] == meeting.get_absolute_url()
+    assert [i.title for i in meeting.items.all()] == [
+        "Apologies for Absence",
+        "Disclosure of Pecuniary and Non-Pecuniary Interests",
+        "Minutes of the last meeting",
+        "Urgent Business",
+        "Date of Next Meeting",
+    ]
+    response = client.post(
+        reverse("meetings:item_create", args=[meeting.pk]),
+        {"number": 4, "kind": "report", "title": "Risk Register", "part": 1, "author": alice.pk},
+    )
+    assert response.status_code == 302
+    numbers = {i.title: i.number for i in meeting.items.all()}
+    assert numbers["Risk Register"] == 4 and numbers["Urgent Business"] == 5
+    assert numbers["Date of Next Meeting"] == 6
+    assert meeting.items.get(number=4).report.author == alice
+    # A Part II item without its paragraph and reason is refused, naming both fields.
+    response = client.post(
+        reverse("meetings:item_create", args=[meeting.pk]),
+        {"number": 5, "kind": "report", "title": "Contract", "part": 2},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose the paragraph of Schedule 12A that applies." in page
+    assert "Say why the item is exempt." in page
+    assert not meeting.items.filter(title="Contract").exists()
+    # Publishing an empty report is refused, and says which.
+    response = client.post(reverse("meetings:publish", args=[meeting.pk]), follow=True)
+    assert "Item 4 (Risk Register): the report is empty" in response.content.decode()
+    assert not meeting.issues.exists()
+
+
+# Bad input --------------------------------------------------------------------------------
+
+
+def test_publication_refuses_every_problem_at_once_and_saves_nothing(clara):
+    meeting = agenda(reports=["Performance Report"], exempt=["Contract"])
+    exempt = meeting.items.get(title="Contract")
+    exempt.exempt_reason = ""
+    exempt.save()
+    empty = services.add_item(meeting, number=5, kind="report", title="Empty Report")
+    Appendix.objects.create(report=empty.report, letter="A", title="Plans", kind="recovery_plans")
+    with pytest.raises(ValidationError) as refused:
+        services.request_publication(meeting, by=clara)
+    messages = refused.value.messages
+    assert any("Item 5 (Empty Report): the report is empty" in m for m in messages)
+    assert any("(Contract) is in Part II: give the paragraph" in m for m in messages)
+    assert not meeting.issues.exists()
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.DRAFT
+
+
+def test_two_items_cannot_share_a_number_once_published(clara):
+    meeting = agenda()
+    publish(meeting, by=clara)
+    meeting.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        services.add_item(meeting, number=4, kind="report", title="Late report")
+    assert "Item 4 is already on the published agenda" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"PK\x03\x04 this is a spreadsheet", "is not a PDF file"),
+        (b"%PDF-1.7\nnonsense", "damaged PDF"),
+        ("encrypted", "is encrypted"),
+        ("huge", "appendices can be at most 20 MB"),
+    ],
+)
+def test_appendix_upload_is_checked_by_content(client, clara, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    if content == "encrypted":
+        writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes("secret")))
+        writer.encrypt("password")
+        out = io.BytesIO()
+        writer.write(out)
+        content = out.getvalue()
+    elif content == "huge":
+        content = pdf_bytes("big") + b"%" + b"x" * (20 * 1024 * 1024)
+    meeting = agenda()
+    item = meeting.items.get(kind="report")
+    client.force_login(clara)
+    response = client.post(
+        reverse("meetings:appendix_create", args=[meeting.pk, item.number]),
+        {
+            "letter": "A",
+            "title": "Letter",
+            "kind": "upload",
+            "file": SimpleUploadedFile("letter.pdf", content, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "PDF (uploaded appendix)" in response.content.decode()
+    assert not Appendix.objects.exists()
+
+
+def test_a_failed_render_leaves_the_published_pack_and_tells_the_clerk(client, clara, monkeypatch):
+    meeting = agenda()
+    first = publish(meeting, by=clara)
+    before = stored(first.public_pack)
+    services.add_item(meeting, number=9, kind="report", title="Late Report")
+    late = meeting.items.get(number=9).report
+    late.executive_summary = late.background = "Late news."
+    late.save()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the renderer ran out of memory")
+
+    monkeypatch.setattr(services, "render_pack", broken)
+    issue = services.request_publication(meeting, by=clara)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.FAILED
+    assert "ran out of memory" in issue.error
+    assert services.current_issue(meeting) == first
+    assert download(client, reverse("meetings:pack", args=[meeting.pk])) == before
+    client.force_login(clara)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Issue 2 could not be rendered" in page and "ran out of memory" in page
+    assert "issue 1) are still the ones readers get" in page
+
+
+# Freezing and supplements -----------------------------------------------------------------
+
+
+def test_published_appendices_are_frozen_and_revisions_are_reported(client, clara, make_indicator):
+    from indicators.periods import parse_period
+    from indicators.services import record_value
+
+    indicator = rated_indicator(
+        make_indicator,
+        title="Assessments completed within 45 days",
+        figures=(("Q3 2017/18", "71.0"), ("Q4 2017/18", "74.2")),
+    )
+    meeting = agenda()
+    report = meeting.items.get(kind="report").report
+    appendix = Appendix.objects.create(
+        report=report,
+        letter="A",
+        title="Performance Summary",
+        kind="performance",
+        quarter=parse_period("Q4 2017/18"),
+    )
+    issue = publish(meeting, by=clara)
+    pack = stored(issue.public_pack)
+    assert "74.2%" in "".join(page_texts(pack))
+    record_value(indicator=indicator, period=parse_period("Q4 2017/18"), value=Decimal("69.9"))
+    appendix.refresh_from_db()
+    assert "74.2%" in appendix.frozen_html and "69.9%" not in appendix.frozen_html
+    assert download(client, reverse("meetings:pack", args=[meeting.pk])) == pack
+    item_page = client.get(report.item.get_absolute_url()).content.decode()
+    body = item_page.split('class="app-appendix__body"')[1]
+    assert "74.2%" in body and "69.9%" not in body
+    assert "1 figure in this appendix has been revised since publication" in item_page
+    agenda_page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Figures revised since publication" in agenda_page
+    assert "Assessments completed within 45 days" in agenda_page and "69.9%" in agenda_page
+
+
+def test_a_supplement_has_its_own_front_sheet_and_the_pack_is_reissued(client, clara):
+    meeting = agenda(reports=["Corporate Risk Register"])
+    first = publish(meeting, by=clara)
+    first_pack = stored(first.public_pack)
+    meeting.refresh_from_db()
+    late_item = services.add_item(
+        meeting,
+        number=services.next_report_number(meeting),
+        kind="report",
+        title="Key Stage 4 Recovery Plan",
+    )
+    assert late_item.supplementary
+    report = late_item.report
+    report.executive_summary = "Progress 8 scores are below the national average."
+    report.background = "The plan sets out the actions. " * 200
+    report.save()
+    second = publish(meeting, by=clara)
+    assert second.kind == "supplement" and second.items == [late_item.number]
+    supplement = page_texts(stored(second.public_supplement))
+    assert "Supplementary Agenda" in supplement[0]
+    assert "We are now able to enclose" in supplement[0]
+    assert "Key Stage 4 Recovery Plan (Pages 1 - " in supplement[0]
+    assert "Corporate Risk Register" not in supplement[0]
+    assert "Agenda Item" in supplement[1] and "Page 1" in supplement[1]
+    reissued = page_texts(stored(second.public_pack))
+    ranges = front_ranges(reissued[0])
+    risk = meeting.items.get(title="Corporate Risk Register").number
+    assert ranges[risk] == tuple(first.public_ranges[str(risk)])
+    assert ranges[late_item.number][0] == ranges[risk][1] + 1
+    # Both versions stay downloadable, the first unchanged.
+    one = download(client, reverse("meetings:issue_file", args=[meeting.pk, 1, "pack"]))
+    assert one == first_pack
+    two = reverse("meetings:issue_file", args=[meeting.pk, 2, "supplement"])
+    assert download(client, two) == stored(second.public_supplement)
+    latest = download(client, reverse("meetings:pack", args=[meeting.pk]))
+    assert latest == stored(second.public_pack)
+
+
+def test_downloading_a_published_pack_never_renders(client, clara, monkeypatch):
+    meeting = agenda()
+    issue = publish(meeting, by=clara)
+    import weasyprint
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the renderer was called")
+
+    monkeypatch.setattr(weasyprint, "HTML", refuse)
+    response = client.get(reverse("meetings:pack", args=[meeting.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.getvalue() == stored(issue.public_pack)
+    response.close()
+
+
+def test_progress_reports_the_latest_rendering(client, clara):
+    meeting = agenda()
+    publish(meeting, by=clara)
+    data = client.get(reverse("meetings:progress", args=[meeting.pk])).json()
+    assert data["status"] == "ready" and data["progress"] == 100
+
+
+def test_the_database_worker_renders_queued_packs(clara, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    meeting = agenda()
+    issue = services.request_publication(meeting, by=clara)
+    assert issue.status == IssueStatus.QUEUED
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.DRAFT
+    call_command("db_worker", batch=True, startup_delay=False, stdout=io.StringIO())
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.READY, issue.error
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PUBLISHED
+
+
+# Minutes ----------------------------------------------------------------------------------
+
+
+def test_minutes_record_attendance_and_resolutions_and_confirm_the_last(client, clara):
+    earlier = agenda()
+    publish(earlier, by=clara)
+    later = services.create_meeting(
+        committee=earlier.committee,
+        starts_at=earlier.starts_at.replace(month=10, day=4),
+        venue="Committee Room B",
+    )
+    minutes_item = later.items.get(kind="minutes")
+    assert minutes_item.minutes_of == earlier
+    assert minutes_item.title == "Minutes of the Meeting held on 27 June 2018"
+    client.force_login(clara)
+    url = reverse("meetings:minutes_edit", args=[earlier.pk])
+    response = client.post(url, {"attendance": "Councillor Smith | chairman | present"})
+    assert 'Line 1: "chairman" is not a role' in html.unescape(response.content.decode())
+    report = earlier.items.get(kind="report")
+    response = client.post(
+        url,
+        {
+            "attendance": "County Councillor Geoff Driver CBE | chair | present\n"
+            "County Councillor A Atkinson | member | apologies",
+            f"minute_{report.number}": "Michael Walder presented the report.",
+            f"resolution_{report.number}": "That the Cabinet Committee note the report.",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("meetings:minutes", args=[earlier.pk])).content.decode()
+    assert "County Councillor Geoff Driver CBE (Chair)" in page
+    assert "Apologies:" in page and "County Councillor A Atkinson" in page
+    assert "Resolved:" in page and "That the Cabinet Committee note the report." in page
+    assert "Draft minutes" in page
+    later_report = services.add_item(later, number=4, kind="report", title="Risk")
+    later_report.report.executive_summary = later_report.report.background = "Text."
+    later_report.report.save()
+    issue = publish(later, by=clara)
+    first, last = issue.public_ranges[str(minutes_item.number)]
+    texts = page_texts(stored(issue.public_pack))
+    minutes_pages = "\n".join(texts[front_pages(texts) + first - 1 : front_pages(texts) + last])
+    assert "Minutes of the Meeting held on Wednesday, 27 June 2018" in minutes_pages
+    assert "Michael Walder presented the report." in minutes_pages
+    assert "That the Cabinet Committee note the report." in minutes_pages
+    later.refresh_from_db()
+    services.record_minutes(
+        later,
+        attendance=[{"name": "Chair", "role": "chair", "attended": "present"}],
+        minutes={
+            minutes_item.number: {
+                "minute": "",
+                "resolution": "That the minutes of the meeting held on 27 June 2018 be "
+                "confirmed and signed by the Chair.",
+            }
+        },
+    )
+    earlier.refresh_from_db()
+    assert earlier.minutes_approved_at == later
+    page = client.get(reverse("meetings:minutes", args=[earlier.pk])).content.decode()
+    assert "Confirmed" in page and "Draft minutes" not in page
+
+
+# Queries ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reports", [2, 8])
+def test_agenda_page_queries_do_not_grow_with_items(
+    client, clara, django_assert_num_queries, reports
+):
+    meeting = agenda(reports=[f"Report {n}" for n in range(reports)], background_paragraphs=1)
+    for item in meeting.items.filter(kind="report"):
+        Appendix.objects.create(
+            report=item.report, letter="A", title="Note", kind="written", body="Note."
+        )
+    publish(meeting, by=clara)
+    with django_assert_num_queries(7):
+        assert client.get(meeting.get_absolute_url()).status_code == 200
