@@ -255,3 +255,88 @@ def test_recovery_plan_pdf_seconds_per_page(client, make_indicator, priya):
     pages = len(PdfReader(__import__("io").BytesIO(response.content)).pages)
     report("recovery_plan_pdf_100_actions_pages", pages)
     report("recovery_plan_pdf_seconds_per_page", f"{elapsed / pages:.3f}")
+
+
+def _chromium_pdf_seconds(html: str, workdir) -> float:
+    """Chromium's headless print-to-PDF of the same HTML, for comparison."""
+    import subprocess
+
+    source = workdir / "pack.html"
+    source.write_text(html, encoding="utf-8")
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            "/usr/bin/chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={workdir / 'pack.pdf'}",
+            source.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    elapsed = time.perf_counter() - started
+    assert (workdir / "pack.pdf").stat().st_size > 1000
+    return elapsed
+
+
+def _pack_seconds(meeting) -> tuple[float, int, str]:
+    """Seconds to render the public pack as the worker does, its pages, and its body HTML."""
+    from meetings import services
+    from meetings.pack import pack_body_html, pack_context, render_pack
+
+    items = [i for i in services.items_queryset(meeting) if i.part == 1]
+    services.prepare_appendices(items)
+    started = time.perf_counter()
+    rendered = render_pack(meeting, items, full=False)
+    elapsed = time.perf_counter() - started
+    html = pack_body_html(pack_context(meeting, items, full=False))
+    return elapsed, rendered.pages + rendered.front_pages, html
+
+
+def test_agenda_pack_rendering(db, client, tmp_path, monkeypatch):
+    """The demo pack, a 100-page pack, seconds per page, the ratio to Chromium printing the
+    same HTML, and downloading a published pack (a stored file: the renderer is not run)."""
+    import weasyprint
+
+    from indicators.demo import load_demo
+    from meetings import services
+    from meetings.models import Meeting
+    from tests.factories import agenda
+
+    load_demo()
+    demo = Meeting.objects.get(starts_at__date="2018-06-27")
+    seconds, pages, _ = _pack_seconds(demo)
+    report("agenda_pack_demo_pages", pages)
+    report("agenda_pack_demo_seconds", f"{seconds:.2f}")
+    report("agenda_pack_demo_seconds_per_page", f"{seconds / pages:.3f}")
+
+    big = agenda(reports=[f"Report {n}" for n in range(1, 6)], background_paragraphs=107)
+    seconds, pages, html = _pack_seconds(big)
+    report("agenda_pack_100_pages_pages", pages)
+    report("agenda_pack_100_pages_seconds", f"{seconds:.2f}")
+    report("agenda_pack_100_pages_seconds_per_page", f"{seconds / pages:.3f}")
+    started = time.perf_counter()
+    weasyprint.HTML(string=html).write_pdf()
+    weasy = time.perf_counter() - started
+    chromium = _chromium_pdf_seconds(html, tmp_path)
+    report("agenda_pack_100_pages_chromium_seconds", f"{chromium:.2f}")
+    report("agenda_pack_100_pages_ratio_to_chromium", f"{weasy / chromium:.2f}")
+
+    issue = services.current_issue(demo)
+    calls = []
+    real = weasyprint.HTML
+    monkeypatch.setattr(weasyprint, "HTML", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def download():
+        response = client.get(f"/meetings/{demo.pk}/pack.pdf")
+        assert response.status_code == 200
+        assert response.getvalue()[:5] == b"%PDF-"
+        response.close()
+
+    report("agenda_pack_download_seconds", f"{median_seconds(download):.4f}")
+    report("agenda_pack_download_renders", len(calls))
+    assert issue.public_pages > 0

@@ -209,9 +209,12 @@ class AgendaItem(models.Model):
 
     @property
     def has_pages(self) -> bool:
-        """Whether the item brings papers into the pack (a report, or minutes to confirm)."""
+        """Whether the item brings papers into the pack: a report, or the minutes of a
+        meeting that has been held."""
         return self.kind == ItemKind.REPORT or (
-            self.kind == ItemKind.MINUTES and self.minutes_of_id is not None
+            self.kind == ItemKind.MINUTES
+            and self.minutes_of_id is not None
+            and self.minutes_of.status == MeetingStatus.HELD
         )
 
 

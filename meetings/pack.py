@@ -62,38 +62,44 @@ def _upload_pages(document) -> dict[str, int]:
     return found
 
 
+def pack_context(meeting: Meeting, items: list[AgendaItem], *, full: bool, supplement=False):
+    return {
+        "meeting": meeting,
+        "items": items,
+        "with_pages": [item for item in items if item.has_pages],
+        "full": full,
+        "supplement": supplement,
+        "council_name": settings.COUNCIL_NAME,
+    }
+
+
+def pack_body_html(context: dict) -> str:
+    """The reports, minutes and appendices of the pack as one HTML document."""
+    return render_to_string("meetings/pack_body.html", context)
+
+
 def render_pack(
     meeting: Meeting,
     items: list[AgendaItem],
     *,
     full: bool,
     supplement: bool = False,
-    fragments: dict[int, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> RenderedPack:
     """Lay out the pack for `items` (already filtered to what its readers may see).
 
-    `fragments` gives the HTML of generated appendices by appendix id (frozen or about to
-    be frozen); `progress` is told each stage."""
+    Generated appendices carry their HTML (frozen, or about to be frozen) as `pack_html`;
+    `progress` is told each stage."""
     from weasyprint import HTML
 
     say = progress or (lambda stage: None)
-    fragments = fragments or {}
     base_url = settings.BASE_DIR.as_uri() + "/"
-    with_pages = [item for item in items if item.has_pages]
-    context = {
-        "meeting": meeting,
-        "items": items,
-        "with_pages": with_pages,
-        "full": full,
-        "supplement": supplement,
-        "fragments": fragments,
-        "council_name": settings.COUNCIL_NAME,
-    }
+    context = pack_context(meeting, items, full=full, supplement=supplement)
+    with_pages = context["with_pages"]
     say("Laying out the reports and appendices")
     body_pages, ranges, uploads = [], {}, {}
     if with_pages:
-        body_html = render_to_string("meetings/pack_body.html", context)
+        body_html = pack_body_html(context)
         body = HTML(string=body_html, base_url=base_url).render(pdf_variant="pdf/ua-1")
         body_pages, ranges, uploads = (
             body.pages,

@@ -271,6 +271,24 @@ def request_publication(meeting: Meeting, *, by=None) -> PackIssue:
     return issue
 
 
+def prepare_appendices(items: list[AgendaItem]) -> list[tuple[Appendix, str, dict]]:
+    """Give each generated appendix the HTML the pack prints (`pack_html`): as frozen when
+    it was published, otherwise from the live data. Returns those to freeze now."""
+    to_freeze = []
+    for item in items:
+        report = getattr(item, "report", None) if item.kind == ItemKind.REPORT else None
+        for appendix in report.appendices.all() if report else []:
+            if not appendix.is_generated:
+                continue
+            if appendix.is_frozen:
+                appendix.pack_html = appendix.frozen_html
+            else:
+                html, figures = render_generated(appendix)
+                appendix.pack_html = html
+                to_freeze.append((appendix, html, figures))
+    return to_freeze
+
+
 def _progress(issue: PackIssue, stage: str, percent: int) -> None:
     PackIssue.objects.filter(pk=issue.pk).update(
         stage=stage, progress=percent, status=IssueStatus.RENDERING
@@ -309,18 +327,7 @@ def _render_and_publish(issue: PackIssue) -> None:
     included = [i for i in all_items if i.number in new_numbers | published_numbers(meeting)]
 
     _progress(issue, "Freezing the generated appendices", 10)
-    to_freeze = []
-    for item in included:
-        report = getattr(item, "report", None) if item.kind == ItemKind.REPORT else None
-        for appendix in report.appendices.all() if report else []:
-            if not appendix.is_generated:
-                continue
-            if appendix.is_frozen:
-                appendix.pack_html = appendix.frozen_html
-            else:
-                html, figures = render_generated(appendix)
-                appendix.pack_html = html
-                to_freeze.append((appendix, html, figures))
+    to_freeze = prepare_appendices(included)
 
     public_items = [i for i in included if i.part == Part.ONE]
     has_exempt = len(public_items) != len(included)
