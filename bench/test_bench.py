@@ -314,7 +314,7 @@ def test_agenda_pack_rendering(db, client, tmp_path, monkeypatch):
     report("agenda_pack_demo_seconds", f"{seconds:.2f}")
     report("agenda_pack_demo_seconds_per_page", f"{seconds / pages:.3f}")
 
-    big = agenda(reports=[f"Report {n}" for n in range(1, 6)], background_paragraphs=107)
+    big = agenda(reports=[f"Report {n}" for n in range(1, 6)], background_paragraphs=112)
     seconds, pages, html = _pack_seconds(big)
     report("agenda_pack_100_pages_pages", pages)
     report("agenda_pack_100_pages_seconds", f"{seconds:.2f}")

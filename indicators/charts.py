@@ -133,7 +133,8 @@ def spc_series(indicator: Indicator) -> list:
         return []
     wanted = FREQUENCY_KINDS.get(indicator.frequency)
     kind = wanted if wanted in by_kind else max(by_kind, key=lambda k: len(by_kind[k]))
-    return sorted(by_kind[kind], key=lambda v: v.period)
+    # Periods of one kind are in order of their end dates, which compare faster.
+    return sorted(by_kind[kind], key=lambda v: v.period_end)
 
 
 def spc_chart(indicator: Indicator) -> tuple[list, spc.Chart]:

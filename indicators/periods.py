@@ -89,7 +89,9 @@ def _error(text: str, reason: str) -> PeriodError:
     return PeriodError(f'"{text}" is not a period: {reason}')
 
 
+@lru_cache(maxsize=4096)
 def _month_end(year: int, month: int) -> date:
+    """The last day of a month (cached: scorecards ask for the same few thousands of times)."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 

@@ -14,6 +14,7 @@ CLERK = "Clerks"
 ROLES = (OFFICER, PERFORMANCE_TEAM, COMMITTEE_MEMBER, CLERK)
 
 _MODELS = ("indicator", "value", "commentary", "target", "comparator", "section", "service")
+_KEEP = ("view", "add", "change", "delete")
 _RISK_MODELS = ("entry", "review", "reviewentry", "risktype", "riskmatrix")
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -26,7 +27,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {f"{action}_{m}" for m in _RISK_MODELS for action in ("view", "add", "change")}
     | {"view_lead", "add_lead", "change_lead"},
     COMMITTEE_MEMBER: set(),
-    CLERK: {f"view_{m}" for m in _MODELS + _RISK_MODELS},
+    CLERK: {f"view_{m}" for m in _MODELS + _RISK_MODELS}
+    | {f"{action}_{m}" for m in ("committee", "committeemember") for action in _KEEP},
 }
 
 
@@ -35,7 +37,7 @@ def ensure_role_groups(**kwargs) -> None:
     permissions = {
         p.codename: p
         for p in Permission.objects.filter(
-            content_type__app_label__in=["indicators", "risks", "recovery_plans"]
+            content_type__app_label__in=["indicators", "risks", "recovery_plans", "meetings"]
         )
     }
     if not permissions:

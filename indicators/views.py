@@ -166,6 +166,7 @@ def scorecard(request):
         "sections": sections,
         "summary_links": summary_links,
         "csv_query": _query(request),
+        "can_draft": request.user.is_authenticated and _drafting_roles(request.user),
         "errors": view.form.errors if view.form.is_bound else {},
         "nav": "scorecard",
         "filtered": any(
@@ -307,3 +308,61 @@ def indicator_history_csv(request, reference: str):
                 ]
             )
     return response
+
+
+def _drafting_roles(user) -> bool:
+    from indicators.roles import CLERK, OFFICER, PERFORMANCE_TEAM, role_names
+
+    return user.is_superuser or bool(role_names(user) & {CLERK, OFFICER, PERFORMANCE_TEAM})
+
+
+def draft_summary(request):
+    """An executive summary drafted from the quarter's figures (the scorecard's filters
+    apply), for an officer or clerk to edit and put into a report they are drafting."""
+    from django.contrib import messages
+    from django.contrib.auth.views import redirect_to_login
+
+    from indicators.summary import draft
+    from meetings.models import Report
+    from meetings.permissions import can_edit_report
+    from meetings.services import is_item_published
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not _drafting_roles(request.user):
+        raise PermissionDenied("Drafting summaries is for officers, clerks and the team.")
+    reports = [
+        report
+        for report in Report.objects.select_related("item__meeting__committee").order_by(
+            "-item__meeting__starts_at", "item__number"
+        )
+        if can_edit_report(request.user, report.item, published=is_item_published(report.item))
+    ]
+    if request.method == "POST":
+        chosen = next((r for r in reports if str(r.pk) == request.POST.get("report")), None)
+        text = request.POST.get("text", "").strip()
+        if chosen is None or not text:
+            messages.error(request, "Choose a report you are drafting, and keep some text.")
+        else:
+            existing = chosen.executive_summary.strip()
+            chosen.executive_summary = f"{existing}\n\n{text}" if existing else text
+            chosen.save(update_fields=["executive_summary", "updated_at"])
+            messages.success(
+                request, "The draft is in the report's executive summary: edit it there."
+            )
+            return redirect(
+                "meetings:report_edit", pk=chosen.item.meeting_id, number=chosen.item.number
+            )
+    view = scorecard_for(request)
+    text = draft(view.rows, str(view.quarter)).markdown() if view.quarter else ""
+    return render(
+        request,
+        "indicators/summary.html",
+        {
+            "view": view,
+            "quarter": view.quarter,
+            "text": text,
+            "reports": reports,
+            "nav": "scorecard",
+        },
+    )

@@ -15,6 +15,7 @@ from indicators.periods import FinancialQuarter, Period
 from indicators.rag import Rag
 from indicators.reporting import previous_value
 from indicators.scorecard import Row, build_rows
+from indicators.sparkline import sparkline_svg
 from meetings.models import Appendix, AppendixKind
 from risks import scoring
 from risks.models import EntryStatus, RiskMatrix
@@ -31,6 +32,26 @@ class PerformanceLine:
     @property
     def indicator(self) -> Indicator:
         return self.row.indicator
+
+    @property
+    def trend(self) -> str:
+        """The last eight figures of the latest figure's kind, as a vector sparkline."""
+        latest = self.row.value
+        if latest is None:
+            return ""
+        same_kind = sorted(
+            (
+                v
+                for v in self.indicator.values.all()
+                if v.period.kind == latest.period.kind
+                and v.period.end <= latest.period.end
+                and v.value is not None
+            ),
+            key=lambda v: v.period.end,
+        )[-8:]
+        return sparkline_svg(
+            [(str(v.period), v.value, v.display) for v in same_kind], label=self.indicator.title
+        )
 
 
 @dataclass

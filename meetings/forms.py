@@ -139,7 +139,11 @@ class ReportForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Name, post, telephone and e-mail.",
     )
-    executive_summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
+    executive_summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown. The scorecard can draft highlights and concerns from the "
+        "figures: Scorecard, then “Draft an executive summary from these figures”.",
+    )
     recommendation = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     background = forms.CharField(
         label="Background and advice", widget=forms.Textarea(attrs={"rows": 12})

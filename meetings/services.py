@@ -164,6 +164,26 @@ def add_item(meeting: Meeting, *, number: int, **fields) -> AgendaItem:
     return item
 
 
+@transaction.atomic
+def remove_item(item: AgendaItem) -> None:
+    """Take an unpublished item off the agenda; in a draft agenda the items after it move up
+    one, so the numbering has no gap."""
+    meeting, number = item.meeting, item.number
+    uploads = [
+        (appendix.file.storage, appendix.file.name)
+        for appendix in Appendix.objects.filter(report__item=item, kind=AppendixKind.UPLOAD)
+        if appendix.file
+    ]
+    item.delete()
+    # The files go only once the removal is committed.
+    for storage, name in uploads:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    if meeting.status == MeetingStatus.DRAFT:
+        for later in meeting.items.filter(number__gt=number).order_by("number"):
+            later.number -= 1
+            later.save(update_fields=["number"])
+
+
 def save_upload(appendix: Appendix, data: bytes, filename: str) -> Appendix:
     """Store an uploaded PDF appendix once it has passed every check."""
     appendix.page_count = check_pdf(data, name=f'"{filename}"')
@@ -381,6 +401,33 @@ def _render_and_publish(issue: PackIssue) -> None:
         issue.save()
         if meeting.status == MeetingStatus.DRAFT:
             Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.PUBLISHED)
+        _record_presentations(meeting, new_items)
+
+
+def _record_presentations(meeting: Meeting, items: list[AgendaItem]) -> None:
+    """Each recovery plan in the published papers has been presented to the committee:
+    recorded on the plan, linked to the meeting (an earlier record of the same meeting,
+    typed in by hand, is linked rather than repeated)."""
+    from recovery_plans.models import Presentation
+
+    day = meeting.local_start.date()
+    for item in items:
+        report = getattr(item, "report", None) if item.kind == ItemKind.REPORT else None
+        for appendix in report.appendices.all() if report else []:
+            if appendix.kind != AppendixKind.RECOVERY_PLANS:
+                continue
+            for plan in appendix.plans.all():
+                same = Presentation.objects.filter(
+                    plan=plan, committee=meeting.committee.name, meeting_date=day
+                )
+                if not same.update(meeting=meeting):
+                    Presentation.objects.create(
+                        plan=plan,
+                        committee=meeting.committee.name,
+                        meeting_date=day,
+                        meeting=meeting,
+                        note=f"Agenda item {item.number}, Appendix '{appendix.letter}'",
+                    )
 
 
 # After the meeting -----------------------------------------------------------------------

@@ -542,3 +542,105 @@ def minutes_edit(request, pk: int):
             "nav": "meetings",
         },
     )
+
+
+def _unpublished_item(request, pk: int, number: int) -> tuple[Meeting, AgendaItem]:
+    _clerk(request)
+    meeting = _meeting(request, pk)
+    item, published = _item(request, meeting, number)
+    if published or meeting.status == MeetingStatus.HELD:
+        raise PermissionDenied("Published items are fixed; a correction goes out as a new item.")
+    return meeting, item
+
+
+@login_required
+def item_edit(request, pk: int, number: int):
+    meeting, item = _unpublished_item(request, pk, number)
+    report = item.report if item.kind == ItemKind.REPORT else None
+    initial = {
+        "number": item.number,
+        "kind": item.kind,
+        "title": item.title,
+        "body": item.body,
+        "part": item.part,
+        "exempt_paragraph": item.exempt_paragraph,
+        "exempt_reason": item.exempt_reason,
+        "author": report.author_id if report else None,
+        "minutes_of": item.minutes_of_id,
+    }
+    form = ItemForm(request.POST or None, initial=initial, meeting=meeting)
+    for name in ("number", "kind"):
+        form.fields[name].disabled = True
+    form.fields["number"].help_text = "Fixed once the item is on the agenda."
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        for name in ("title", "body", "part", "exempt_paragraph", "exempt_reason"):
+            setattr(item, name, data[name])
+        if item.kind == ItemKind.MINUTES:
+            item.minutes_of = data["minutes_of"]
+        item.save()
+        if report is not None:
+            report.author = data.get("author")
+            report.save(update_fields=["author"])
+        messages.success(request, f"Item {item.number} saved.")
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": f"Item {item.number}: {item.title}",
+            "caption": str(meeting),
+            "back": meeting.get_absolute_url(),
+            "nav": "meetings",
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_remove(request, pk: int, number: int):
+    meeting, item = _unpublished_item(request, pk, number)
+    services.remove_item(item)
+    messages.success(request, f"Item {number} ({item.title}) removed from the agenda.")
+    return redirect(meeting)
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    _clerk(request)
+    meeting = _meeting(request, pk)
+    if meeting.status != MeetingStatus.DRAFT:
+        raise PermissionDenied("The agenda is published: its date, time and venue are fixed.")
+    start = meeting.local_start
+    form = MeetingForm(
+        request.POST or None,
+        initial={
+            "committee": meeting.committee_id,
+            "date": start.date(),
+            "time": start.time(),
+            "venue": meeting.venue,
+            "signatory": meeting.signatory,
+            "signatory_title": meeting.signatory_title,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting.committee = data["committee"]
+        meeting.starts_at = data["starts_at"]
+        for name in ("venue", "signatory", "signatory_title"):
+            setattr(meeting, name, data[name])
+        meeting.save()
+        messages.success(request, "Meeting saved.")
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": "Meeting details",
+            "caption": str(meeting),
+            "back": meeting.get_absolute_url(),
+            "nav": "meetings",
+        },
+    )

@@ -251,6 +251,14 @@ class Presentation(models.Model):
     committee = models.CharField(max_length=200)
     meeting_date = models.DateField()
     note = models.CharField(max_length=300, blank=True)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_presentations",
+        help_text="The meeting's papers, when they are kept here.",
+    )
 
     class Meta:
         ordering = ["meeting_date", "pk"]

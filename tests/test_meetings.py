@@ -447,9 +447,24 @@ def test_published_appendices_are_frozen_and_revisions_are_reported(client, clar
         kind="performance",
         quarter=parse_period("Q4 2017/18"),
     )
+    for period, figure in (("Q1 2017/18", "65.0"), ("Q2 2017/18", "68.5")):
+        record_value(indicator=indicator, period=parse_period(period), value=Decimal(figure))
     issue = publish(meeting, by=clara)
     pack = stored(issue.public_pack)
     assert "74.2%" in "".join(page_texts(pack))
+    # The trend is drawn as vector paths, not a picture.
+    reader = PdfReader(io.BytesIO(pack))
+    (table_page,) = [p for p in reader.pages if "Performance Measure" in p.extract_text()]
+    assert not table_page["/Resources"].get("/XObject")
+    assert (
+        b" l" in table_page.get_contents().get_data()
+        or b" c" in table_page.get_contents().get_data()
+    )
+    appendix.refresh_from_db()
+    assert '<svg class="app-sparkline" role="img"' in appendix.frozen_html
+    assert "Q1 2017/18 65.0%, Q2 2017/18 68.5%, Q3 2017/18 71.0%, Q4 2017/18 74.2%" in (
+        appendix.frozen_html
+    )
     record_value(indicator=indicator, period=parse_period("Q4 2017/18"), value=Decimal("69.9"))
     appendix.refresh_from_db()
     assert "74.2%" in appendix.frozen_html and "69.9%" not in appendix.frozen_html
@@ -616,3 +631,57 @@ def test_agenda_page_queries_do_not_grow_with_items(
     publish(meeting, by=clara)
     with django_assert_num_queries(7):
         assert client.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_the_clerk_edits_and_removes_unpublished_items_only(
+    client, clara, alice, martin, django_capture_on_commit_callbacks
+):
+    meeting = agenda(reports=["Risk Register", "Performance Report"], author=alice)
+    risk = meeting.items.get(title="Risk Register")
+    report = Appendix(report=risk.report, letter="A", title="Letter", kind="upload")
+    services.save_upload(report, pdf_bytes("A letter"), "letter.pdf")
+    stored_name = report.file.name
+    edit = reverse("meetings:item_edit", args=[meeting.pk, risk.number])
+    remove = reverse("meetings:item_remove", args=[meeting.pk, risk.number])
+    details = reverse("meetings:edit", args=[meeting.pk])
+    for user in (martin, alice):
+        client.force_login(user)
+        assert status(client, edit) == 403 and status(client, details) == 403
+        assert client.post(remove).status_code == 403
+    client.force_login(clara)
+    response = client.post(
+        edit, {"title": "Corporate Risk Register", "part": 2, "exempt_paragraph": "", "number": 99}
+    )
+    assert "Choose the paragraph of Schedule 12A that applies." in response.content.decode()
+    response = client.post(edit, {"title": "Corporate Risk Register", "part": 1, "number": 99})
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert (risk.title, risk.number) == ("Corporate Risk Register", 4)
+    assert risk.report.author is None  # no author chosen: the form says so
+    performance = meeting.items.get(title="Performance Report")
+    assert performance.number == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(remove).status_code == 302
+    assert not meeting.items.filter(title="Corporate Risk Register").exists()
+    performance.refresh_from_db()
+    assert performance.number == 4  # the agenda closes up
+    assert not report.file.storage.exists(stored_name)
+    response = client.post(
+        details,
+        {
+            "committee": meeting.committee_id,
+            "date": "2018-06-28",
+            "time": "10:00",
+            "venue": "Cabinet Room 'C'",
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.time_text == "10.00 am" and meeting.venue == "Cabinet Room 'C'"
+    publish(meeting, by=clara)
+    performance_edit = reverse("meetings:item_edit", args=[meeting.pk, performance.number])
+    assert status(client, performance_edit) == 403
+    assert status(client, details) == 403
+    remove_published = reverse("meetings:item_remove", args=[meeting.pk, performance.number])
+    assert client.post(remove_published).status_code == 403
+    assert meeting.items.filter(pk=performance.pk).exists()

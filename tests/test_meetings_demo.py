@@ -54,6 +54,15 @@ def test_every_demo_pack_is_published(demo):
         "agenda",
         "supplement",
     ]
+    # Each plan in the published papers is recorded as presented, linked to the meeting,
+    # once: the plans' own records of the same meetings are linked rather than repeated.
+    from recovery_plans.models import Presentation
+
+    linked = Presentation.objects.filter(meeting__isnull=False)
+    assert sorted((p.meeting.local_start.date().isoformat()) for p in linked) == [
+        "2013-06-14"
+    ] * 5 + ["2018-06-27"]
+    assert not Presentation.objects.filter(meeting__isnull=True).exists()
 
 
 def test_the_june_2018_pack_has_the_seed_agenda_with_real_page_ranges(demo):
