@@ -11,11 +11,12 @@ MANAGE := $(VENV)/bin/python manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help run test test-sqlite test-postgres lint bench deps assets python
+.PHONY: help run serve test test-sqlite test-postgres lint bench deps assets python
 
 help:
 	@echo "make run    - install, migrate, load the demo council, start the task worker and serve http://127.0.0.1:8000"
 	@echo "make test   - run the whole suite on SQLite and on a throwaway PostgreSQL"
+	@echo "make serve  - the production profile: gunicorn and the task worker (see README)"
 	@echo "make bench  - print performance figures"
 
 python:
@@ -50,6 +51,20 @@ run: deps
 	DEBUG=true $(MANAGE) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+# The production profile: settings from the environment (README, "Running in production"),
+# static files hashed and compressed, gunicorn with WEB_CONCURRENCY workers and the task
+# worker beside it; both stop together.
+serve: deps
+	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (and DATABASE_URL, ALLOWED_HOSTS): see README."; exit 1; }
+	scripts/debian-packages run
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input -v0
+	LOG_FORMAT=$${LOG_FORMAT:-json} $(MANAGE) task_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	LOG_FORMAT=$${LOG_FORMAT:-json} $(VENV)/bin/gunicorn scorecard.wsgi \
+	  --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} \
+	  --access-logfile - --error-logfile -
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -4,11 +4,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from meetings.views import MeetingSitemap
+from operations.views import healthz, readyz
 
 admin.site.site_header = "Scorecard administration"
 admin.site.site_title = "Scorecard"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -470,7 +470,7 @@ def test_published_appendices_are_frozen_and_revisions_are_reported(client, clar
     assert "74.2%" in appendix.frozen_html and "69.9%" not in appendix.frozen_html
     assert download(client, reverse("meetings:pack", args=[meeting.pk])) == pack
     item_page = client.get(report.item.get_absolute_url()).content.decode()
-    body = item_page.split('class="app-appendix__body"')[1]
+    body = item_page.split('class="app-appendix__body')[1]
     assert "74.2%" in body and "69.9%" not in body
     assert "1 figure in this appendix has been revised since publication" in item_page
     agenda_page = client.get(meeting.get_absolute_url()).content.decode()
