@@ -334,8 +334,7 @@ def test_agenda_pack_rendering(db, client, tmp_path, monkeypatch):
     def download():
         response = client.get(f"/meetings/{demo.pk}/pack.pdf")
         assert response.status_code == 200
-        assert response.getvalue()[:5] == b"%PDF-"
-        response.close()
+        assert b"".join(response.streaming_content)[:5] == b"%PDF-"
 
     report("agenda_pack_download_seconds", f"{median_seconds(download):.4f}")
     report("agenda_pack_download_renders", len(calls))

@@ -63,8 +63,9 @@ def _ensure_users() -> dict:
 
 
 @transaction.atomic
-def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
-    """Load (or refresh) the demo council; safe to run any number of times."""
+def load_demo(path: Path = DEMO_FILE, *, meetings: bool = True) -> dict[str, int]:
+    """Load (or refresh) the demo council; safe to run any number of times. Without
+    `meetings`, the committee meetings (and the rendering of their packs) are left out."""
     data = json.loads(path.read_text(encoding="utf-8"))
     users = _ensure_users()
     by = users["performance"]
@@ -89,9 +90,10 @@ def load_demo(path: Path = DEMO_FILE) -> dict[str, int]:
     plans = load_plans(sections, service_rows, users, first_order=len(data["indicators"]) + 1)
     for name, number in plans.items():
         counts[name] = counts.get(name, 0) + number
-    from meetings.demo import load_meetings
+    if meetings:
+        from meetings.demo import load_meetings
 
-    counts.update(load_meetings(users))
+        counts.update(load_meetings(users))
     return counts
 
 

@@ -38,7 +38,7 @@ def displayed(reference: str, period: str) -> str:
 
 @pytest.fixture
 def demo(db):
-    load_demo()
+    load_demo(meetings=False)  # the meetings have tests of their own
 
 
 # (report, measure as printed, cell index, reference, period): each figure is read from

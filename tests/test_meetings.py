@@ -32,19 +32,24 @@ def stored(field) -> bytes:
         return handle.read()
 
 
+def drain(response) -> bytes:
+    """The body of a response, reading a streamed file to its end (which closes it the way
+    the test client expects, leaving the database connection alone)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def status(client, url) -> int:
-    """The status of a GET, closing any file the response streams."""
     response = client.get(url)
-    response.close()
+    drain(response)
     return response.status_code
 
 
 def download(client, url) -> bytes:
     response = client.get(url)
     assert response.status_code == 200
-    content = response.getvalue()
-    response.close()
-    return content
+    return drain(response)
 
 
 def publish(meeting, by=None) -> PackIssue:
@@ -527,8 +532,7 @@ def test_downloading_a_published_pack_never_renders(client, clara, monkeypatch):
     monkeypatch.setattr(weasyprint, "HTML", refuse)
     response = client.get(reverse("meetings:pack", args=[meeting.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.getvalue() == stored(issue.public_pack)
-    response.close()
+    assert drain(response) == stored(issue.public_pack)
 
 
 def test_progress_reports_the_latest_rendering(client, clara):
@@ -538,8 +542,13 @@ def test_progress_reports_the_latest_rendering(client, clara):
     assert data["status"] == "ready" and data["progress"] == 100
 
 
-def test_the_database_worker_renders_queued_packs(clara, settings):
+def test_the_database_worker_renders_queued_packs(clara, settings, monkeypatch):
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker recycles database connections between tasks; here its connection is the
+    # test's own, inside the test's transaction, so it must stay open.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}

@@ -17,7 +17,7 @@ SEED_000 = (ROOT / "fixtures" / "seeds" / "000_year_end_2012_13.txt").read_text(
 
 @pytest.fixture
 def demo(db):
-    load_demo()
+    load_demo(meetings=False)
 
 
 def _squash(text: str) -> str:

@@ -96,7 +96,7 @@ def test_nothing_to_say_says_so(make_indicator):
 def test_the_demo_draft_reads_like_the_council_report(db):
     from indicators.demo import load_demo
 
-    load_demo()
+    load_demo(meetings=False)
     rows = build_rows(
         list(Indicator.objects.for_report(Q4).filter(scorecards__year=Q4.financial_year)), Q4
     )

@@ -25,7 +25,10 @@ def worker_queue(settings):
     }
 
 
-def test_clerk_publishes_a_pack_that_members_and_the_public_open(demo_site, browser, worker_queue):
+def test_clerk_publishes_a_pack_that_members_and_the_public_open(
+    demo_site_with_meetings, browser, worker_queue
+):
+    demo_site = demo_site_with_meetings
     from django.core.management import call_command
 
     from meetings.models import Meeting

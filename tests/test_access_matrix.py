@@ -1,0 +1,257 @@
+"""Every URL of the app, visited as every role: the status each must get. A URL added
+without an entry here fails the test, so access is decided, never left to chance."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ("anonymous", "public", "officer", "officer2", "performance", "clerk", "member", "admin")
+
+
+def build_world() -> dict:
+    """The demo council, a signed-in resident with no role, an uploaded appendix and a
+    Part II item on the published meeting."""
+    from indicators.demo import load_demo
+    from meetings.models import Appendix, Meeting
+    from meetings.services import save_upload
+    from recovery_plans.models import Lead, RecoveryPlan
+    from tests.factories import pdf_bytes
+
+    load_demo()
+    users = {u.username: u for u in get_user_model().objects.all()}
+    users["public"] = get_user_model().objects.create_user("resident", password="x" * 16)
+    meeting = Meeting.objects.get(starts_at__date="2018-06-27")
+    report = meeting.items.get(number=5).report
+    save_upload(
+        Appendix(report=report, letter="C", title="Ofsted letter", kind="upload"),
+        pdf_bytes("Letter"),
+        "letter.pdf",
+    )
+    exempt = meeting.items.get(number=6)
+    exempt.part, exempt.exempt_paragraph, exempt.exempt_reason = 2, 3, "Commercial terms."
+    exempt.save()
+    plan = RecoveryPlan.objects.get(title="Lancashire Key Stage 4 Recovery Plan")
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from meetings.services import create_meeting
+
+    draft = create_meeting(
+        committee=meeting.committee,
+        starts_at=timezone.make_aware(datetime(2018, 10, 4, 14, 0)),
+        venue="Committee Room 'B'",
+    )
+    return {
+        "draft": draft,
+        "users": users,
+        "meeting": meeting,
+        "held": Meeting.objects.get(starts_at__date="2018-04-18"),
+        "plan": plan,
+        "lead": Lead.objects.exclude(calendar_token="").first(),
+    }
+
+
+def urls_for(world) -> dict[str, str]:
+    m, held, plan = world["meeting"], world["held"], world["plan"]
+    return {
+        "healthz": "/healthz",
+        "readyz": "/readyz",
+        "login": reverse("login"),
+        "logout": reverse("logout"),
+        "admin:index": reverse("admin:index"),
+        "returns:list": reverse("returns:list"),
+        "returns:live_rating": reverse("returns:live_rating"),
+        "returns:form": reverse("returns:form", args=["2017-18", "Q4"]),
+        "returns:review": reverse("returns:review", args=["2017-18", "Q4"]),
+        "returns:workbook": reverse("returns:workbook", args=["2017-18", "Q4"]),
+        "returns:upload": reverse("returns:upload", args=["2017-18", "Q4"]),
+        "risks:register": reverse("risks:register"),
+        "risks:heatmap": reverse("risks:heatmap"),
+        "risks:report": reverse("risks:report"),
+        "risks:report_pdf": reverse("risks:report_pdf"),
+        "risks:reviews": reverse("risks:reviews"),
+        "risks:review": reverse("risks:review", args=["2018-19-Q1"]),
+        "risks:entry": reverse("risks:entry", args=["CR2"]),
+        "recovery_plans:list": reverse("recovery_plans:list"),
+        "recovery_plans:create": reverse("recovery_plans:create"),
+        "recovery_plans:needed": reverse("recovery_plans:needed"),
+        "recovery_plans:due": reverse("recovery_plans:due"),
+        "recovery_plans:calendar": reverse(
+            "recovery_plans:calendar", args=[world["lead"].calendar_token]
+        ),
+        "recovery_plans:detail": reverse("recovery_plans:detail", args=[plan.pk]),
+        "recovery_plans:pdf": reverse("recovery_plans:pdf", args=[plan.pk]),
+        "recovery_plans:edit": reverse("recovery_plans:edit", args=[plan.pk]),
+        "recovery_plans:close": reverse("recovery_plans:close", args=[plan.pk]),
+        "recovery_plans:presentation": reverse("recovery_plans:presentation", args=[plan.pk]),
+        "recovery_plans:update": reverse("recovery_plans:update", args=[plan.pk]),
+        "recovery_plans:action_create": reverse("recovery_plans:action_create", args=[plan.pk]),
+        "recovery_plans:action_edit": reverse("recovery_plans:action_edit", args=[plan.pk, 1]),
+        "recovery_plans:action_status": reverse("recovery_plans:action_status", args=[plan.pk, 1]),
+        "meetings:list": reverse("meetings:list"),
+        "meetings:create": reverse("meetings:create"),
+        "meetings:search": reverse("meetings:search") + "?q=Key+Stage",
+        "meetings:export": reverse("meetings:export"),
+        "meetings:detail": reverse("meetings:detail", args=[m.pk]),
+        "meetings:detail (draft)": reverse("meetings:detail", args=[world["draft"].pk]),
+        "meetings:edit (draft)": reverse("meetings:edit", args=[world["draft"].pk]),
+        "meetings:item_create (draft)": reverse("meetings:item_create", args=[world["draft"].pk]),
+        "meetings:item (Part I)": reverse("meetings:item", args=[m.pk, 5]),
+        "meetings:issue_file (public)": reverse("meetings:issue_file", args=[m.pk, 1, "pack"]),
+        "meetings:pack": reverse("meetings:pack", args=[m.pk]),
+        "meetings:pack_full": reverse("meetings:pack_full", args=[m.pk]),
+        "meetings:issue_file (Part II)": reverse(
+            "meetings:issue_file", args=[m.pk, 1, "pack-full"]
+        ),
+        "meetings:progress": reverse("meetings:progress", args=[m.pk]),
+        "meetings:publish": reverse("meetings:publish", args=[m.pk]),
+        "meetings:edit": reverse("meetings:edit", args=[m.pk]),
+        "meetings:minutes": reverse("meetings:minutes", args=[held.pk]),
+        "meetings:minutes_edit": reverse("meetings:minutes_edit", args=[held.pk]),
+        "meetings:item_create": reverse("meetings:item_create", args=[m.pk]),
+        "meetings:item (Part II)": reverse("meetings:item", args=[m.pk, 6]),
+        "meetings:report_edit": reverse("meetings:report_edit", args=[m.pk, 5]),
+        "meetings:item_edit": reverse("meetings:item_edit", args=[m.pk, 5]),
+        "meetings:item_remove": reverse("meetings:item_remove", args=[m.pk, 5]),
+        "meetings:appendix_create": reverse("meetings:appendix_create", args=[m.pk, 5]),
+        "meetings:appendix_file": reverse("meetings:appendix_file", args=[m.pk, 5, "C"]),
+        "sitemap": reverse("sitemap"),
+        "indicators:home": reverse("indicators:home"),
+        "indicators:scorecard": reverse("indicators:scorecard"),
+        "indicators:summary": reverse("indicators:summary"),
+        "indicators:export_csv": reverse("indicators:export_csv"),
+        "indicators:export_xlsx": reverse("indicators:export_xlsx"),
+        "indicators:detail": reverse("indicators:detail", args=["SW06"]),
+        "indicators:history": reverse("indicators:history", args=["SW06"]),
+    }
+
+
+# Statuses in the order of ROLES: anonymous, public (signed in, no role), officer (owns the
+# Start Well indicators and the Key Stage 4 plan's indicator), officer2 (another officer),
+# performance team, clerk, committee member, site administrator. 302 is the way to the
+# sign-in page; 405 a page that only takes POST (its POST is checked in its own tests).
+EXPECTED = {
+    # Service checks answer anyone; readiness fails here because no task worker runs.
+    "healthz": (200, 200, 200, 200, 200, 200, 200, 200),
+    "readyz": (503, 503, 503, 503, 503, 503, 503, 503),
+    "login": (200, 200, 200, 200, 200, 200, 200, 200),
+    "logout": (405, 405, 405, 405, 405, 405, 405, 405),
+    # The admin is for staff: officers, the performance team, clerks.
+    "admin:index": (302, 302, 200, 200, 200, 200, 302, 200),
+    # Returns: officers and the performance team; review: the performance team only.
+    "returns:list": (302, 403, 200, 200, 200, 403, 403, 200),
+    "returns:live_rating": (302, 403, 400, 400, 400, 403, 403, 400),
+    "returns:form": (302, 403, 200, 200, 200, 403, 403, 200),
+    "returns:review": (302, 403, 403, 403, 200, 403, 403, 200),
+    "returns:workbook": (302, 403, 200, 200, 200, 403, 403, 200),
+    "returns:upload": (302, 403, 200, 200, 200, 403, 403, 200),
+    # The live register and plans: any account (the council issues them to staff and
+    # members only); the public reads them in published committee papers.
+    "risks:register": (302, 200, 200, 200, 200, 200, 200, 200),
+    "risks:heatmap": (302, 200, 200, 200, 200, 200, 200, 200),
+    "risks:report": (302, 200, 200, 200, 200, 200, 200, 200),
+    "risks:report_pdf": (302, 200, 200, 200, 200, 200, 200, 200),
+    "risks:reviews": (302, 200, 200, 200, 200, 200, 200, 200),
+    "risks:review": (302, 200, 200, 200, 200, 200, 200, 200),
+    "risks:entry": (302, 200, 200, 200, 200, 200, 200, 200),
+    "recovery_plans:list": (302, 200, 200, 200, 200, 200, 200, 200),
+    "recovery_plans:detail": (302, 200, 200, 200, 200, 200, 200, 200),
+    "recovery_plans:pdf": (302, 200, 200, 200, 200, 200, 200, 200),
+    # Writing plans: owners of the indicators and the performance team.
+    "recovery_plans:create": (302, 403, 200, 200, 200, 403, 403, 200),
+    "recovery_plans:needed": (302, 403, 200, 200, 200, 403, 403, 200),
+    "recovery_plans:due": (302, 403, 200, 200, 200, 403, 403, 200),
+    "recovery_plans:edit": (302, 403, 200, 403, 200, 403, 403, 200),
+    "recovery_plans:close": (302, 403, 200, 403, 200, 403, 403, 200),
+    "recovery_plans:presentation": (302, 403, 200, 403, 200, 403, 403, 200),
+    "recovery_plans:update": (302, 403, 200, 403, 200, 403, 403, 200),
+    "recovery_plans:action_create": (302, 403, 200, 403, 200, 403, 403, 200),
+    "recovery_plans:action_edit": (302, 403, 200, 403, 200, 403, 403, 200),
+    "recovery_plans:action_status": (302, 405, 405, 405, 405, 405, 405, 405),
+    # A lead's calendar: the secret address is the credential.
+    "recovery_plans:calendar": (200, 200, 200, 200, 200, 200, 200, 200),
+    # Published Part I papers: everyone.
+    "meetings:list": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:search": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:export": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:detail": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:pack": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:progress": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:minutes": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:item (Part I)": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:issue_file (public)": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:appendix_file": (200, 200, 200, 200, 200, 200, 200, 200),
+    "sitemap": (200, 200, 200, 200, 200, 200, 200, 200),
+    # Part II: members and staff; for anyone else it does not exist.
+    "meetings:pack_full": (404, 404, 200, 200, 200, 200, 200, 200),
+    "meetings:issue_file (Part II)": (404, 404, 200, 200, 200, 200, 200, 200),
+    "meetings:item (Part II)": (404, 404, 200, 200, 200, 200, 200, 200),
+    # A draft agenda: clerks and the performance team; members wait for publication.
+    "meetings:detail (draft)": (404, 404, 404, 404, 200, 200, 404, 200),
+    "meetings:edit (draft)": (302, 403, 403, 403, 403, 200, 403, 200),
+    "meetings:item_create (draft)": (302, 403, 403, 403, 403, 200, 403, 200),
+    # Clerks' pages; a published agenda's items and details are fixed, even for clerks.
+    "meetings:create": (302, 403, 403, 403, 403, 200, 403, 200),
+    "meetings:minutes_edit": (302, 403, 403, 403, 403, 200, 403, 200),
+    "meetings:item_create": (302, 403, 403, 403, 403, 200, 403, 200),
+    "meetings:edit": (302, 403, 403, 403, 403, 403, 403, 403),
+    "meetings:report_edit": (302, 403, 403, 403, 403, 403, 403, 403),
+    "meetings:item_edit": (302, 403, 403, 403, 403, 403, 403, 403),
+    "meetings:appendix_create": (302, 403, 403, 403, 403, 403, 403, 403),
+    "meetings:publish": (302, 405, 405, 405, 405, 405, 405, 405),
+    "meetings:item_remove": (302, 405, 405, 405, 405, 405, 405, 405),
+    # The scorecard of published figures: everyone. Drafting a summary: staff.
+    "indicators:home": (302, 302, 302, 302, 302, 302, 302, 302),
+    "indicators:scorecard": (200, 200, 200, 200, 200, 200, 200, 200),
+    "indicators:export_csv": (200, 200, 200, 200, 200, 200, 200, 200),
+    "indicators:export_xlsx": (200, 200, 200, 200, 200, 200, 200, 200),
+    "indicators:detail": (200, 200, 200, 200, 200, 200, 200, 200),
+    "indicators:summary": (302, 403, 200, 200, 200, 200, 403, 200),
+    # An indicator's audit trail: the performance team.
+    "indicators:history": (403, 403, 403, 403, 200, 403, 403, 200),
+}
+
+
+def _url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    names.add("admin:index")  # the admin keeps its own permissions
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_has_an_entry():
+    covered = {name.split(" ")[0] for name in EXPECTED}
+    assert _url_names() - covered == set(), "add the new URL to EXPECTED"
+    assert covered - _url_names() == set()
+
+
+@pytest.mark.django_db
+def test_every_url_as_every_role(client):
+    world = build_world()
+    urls = urls_for(world)
+    assert set(urls) == set(EXPECTED)
+    wrong = []
+    for name, url in urls.items():
+        for role, expected in zip(ROLES, EXPECTED[name], strict=True):
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world["users"][role])
+            response = client.get(url)
+            if response.streaming:  # read to the end, which closes the file
+                b"".join(response.streaming_content)
+            if response.status_code != expected:
+                wrong.append(f"{name} as {role}: {response.status_code}, expected {expected}")
+            if expected == 302 and name != "indicators:home":
+                assert "login/" in response["Location"], (name, role)
+    assert wrong == []
