@@ -113,6 +113,8 @@ def test_clerk_publishes_a_pack_that_members_and_the_public_open(
     page.click("button:has-text('Publish the agenda')")
     assert "being rendered" in page.inner_text(".govuk-notification-banner")
     assert page.locator("progress#pack-progress").count() == 1
+    # Nothing to press twice while it renders.
+    assert page.locator("button:has-text('Publish')").count() == 0
     assert axe_violations(page) == []
     screenshot(page, "meeting-rendering")
     call_command("db_worker", batch=True, startup_delay=False)
