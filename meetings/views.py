@@ -365,6 +365,22 @@ def _form_errors(error: ValidationError, form) -> None:
         form.add_error(None, error.messages)
 
 
+def _form_page(request, form, title: str, back: str, *, caption="", multipart=False):
+    """Every form of the meetings pages: one layout, with errors summarised at the top."""
+    return render(
+        request,
+        "meetings/form.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": caption,
+            "back": back,
+            "multipart": multipart,
+            "nav": "meetings",
+        },
+    )
+
+
 @login_required
 def meeting_create(request):
     _clerk(request)
@@ -380,11 +396,7 @@ def meeting_create(request):
         )
         messages.success(request, "Meeting created with the standard agenda items.")
         return redirect(meeting)
-    return render(
-        request,
-        "meetings/form.html",
-        {"form": form, "title": "New meeting", "back": reverse("meetings:list"), "nav": "meetings"},
-    )
+    return _form_page(request, form, "New meeting", reverse("meetings:list"))
 
 
 @login_required
@@ -408,16 +420,8 @@ def item_create(request, pk: int):
                 item.report.save(update_fields=["author"])
             messages.success(request, f"Item {item.number} added to the agenda.")
             return redirect(meeting)
-    return render(
-        request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "title": "Add an agenda item",
-            "caption": str(meeting),
-            "back": meeting.get_absolute_url(),
-            "nav": "meetings",
-        },
+    return _form_page(
+        request, form, "Add an agenda item", meeting.get_absolute_url(), caption=str(meeting)
     )
 
 
@@ -435,16 +439,8 @@ def report_edit(request, pk: int, number: int):
         report.save()
         messages.success(request, "Report saved.")
         return redirect(item)
-    return render(
-        request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "title": f"Report: {item.title}",
-            "caption": str(meeting),
-            "back": item.get_absolute_url(),
-            "nav": "meetings",
-        },
+    return _form_page(
+        request, form, f"Report: {item.title}", item.get_absolute_url(), caption=str(meeting)
     )
 
 
@@ -483,17 +479,13 @@ def appendix_create(request, pk: int, number: int):
             appendix.plans.set(data["plans"])
         messages.success(request, f"Appendix '{appendix.letter}' added.")
         return redirect(item)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "title": f"Add an appendix to {item.title}",
-            "caption": str(meeting),
-            "back": item.get_absolute_url(),
-            "multipart": True,
-            "nav": "meetings",
-        },
+        form,
+        f"Add an appendix to {item.title}",
+        item.get_absolute_url(),
+        caption=str(meeting),
+        multipart=True,
     )
 
 
@@ -531,17 +523,7 @@ def minutes_edit(request, pk: int):
         )
         messages.success(request, "Minutes saved.")
         return redirect("meetings:minutes", pk=meeting.pk)
-    return render(
-        request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "title": "Minutes",
-            "caption": str(meeting),
-            "back": meeting.get_absolute_url(),
-            "nav": "meetings",
-        },
-    )
+    return _form_page(request, form, "Minutes", meeting.get_absolute_url(), caption=str(meeting))
 
 
 def _unpublished_item(request, pk: int, number: int) -> tuple[Meeting, AgendaItem]:
@@ -584,16 +566,12 @@ def item_edit(request, pk: int, number: int):
             report.save(update_fields=["author"])
         messages.success(request, f"Item {item.number} saved.")
         return redirect(meeting)
-    return render(
+    return _form_page(
         request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "title": f"Item {item.number}: {item.title}",
-            "caption": str(meeting),
-            "back": meeting.get_absolute_url(),
-            "nav": "meetings",
-        },
+        form,
+        f"Item {item.number}: {item.title}",
+        meeting.get_absolute_url(),
+        caption=str(meeting),
     )
 
 
@@ -633,14 +611,6 @@ def meeting_edit(request, pk: int):
         meeting.save()
         messages.success(request, "Meeting saved.")
         return redirect(meeting)
-    return render(
-        request,
-        "meetings/form.html",
-        {
-            "form": form,
-            "title": "Meeting details",
-            "caption": str(meeting),
-            "back": meeting.get_absolute_url(),
-            "nav": "meetings",
-        },
+    return _form_page(
+        request, form, "Meeting details", meeting.get_absolute_url(), caption=str(meeting)
     )
