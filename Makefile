@@ -11,7 +11,7 @@ MANAGE := $(VENV)/bin/python manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help run serve test test-sqlite test-postgres lint bench deps assets python
+.PHONY: help run serve test test-sqlite test-postgres lint audit bench deps assets python
 
 help:
 	@echo "make run    - install, migrate, load the demo council, start the task worker and serve http://127.0.0.1:8000"
@@ -66,6 +66,10 @@ serve: deps
 	  --bind $${BIND:-127.0.0.1:8000} --workers $${WEB_CONCURRENCY:-2} \
 	  --access-logfile - --error-logfile -
 
+# Known vulnerabilities in the locked dependencies (scripts/audit.py says what it checks).
+audit: deps
+	$(VENV)/bin/python scripts/audit.py
+
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -74,6 +78,7 @@ lint: deps
 test: deps
 	scripts/debian-packages test
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory audit
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -6,10 +6,12 @@ matrix (level names, bands, threshold) is data a council can change; DEFAULT is 
 scores printed under the council's Q1 2018/19 register.
 """
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 LEVELS = range(1, 6)
+COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 
 class ScoreError(ValueError):
@@ -32,6 +34,12 @@ class Band:
 
     def contains(self, score: int) -> bool:
         return self.low <= score <= self.high
+
+    @property
+    def css_class(self) -> str:
+        """The class that colours a square or score of this band (the stylesheet is
+        generated from the key, so pages carry no inline style)."""
+        return "app-band--" + (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "x")
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,21 @@ class Matrix:
                 raise ScoreError("bands", f"The bands {a.name} and {b.name} overlap.")
         if not 1 <= self.threshold <= 25:
             raise ScoreError("threshold", "The threshold must be a score from 1 to 25.")
+        classes = {}
+        for band in self.bands:
+            for colour in (band.colour, band.text_colour):
+                if not COLOUR.fullmatch(str(colour)):
+                    raise ScoreError(
+                        "bands",
+                        f"The band {band.name} has the colour {colour!r}: write a colour as "
+                        "#rgb or #rrggbb.",
+                    )
+            if band.css_class in classes:
+                raise ScoreError(
+                    "bands",
+                    f"The bands {classes[band.css_class]} and {band.name} have the same name.",
+                )
+            classes[band.css_class] = band.name
 
     def score(self, impact: int, likelihood: int) -> int:
         for field, level in (("impact", impact), ("likelihood", likelihood)):
@@ -79,6 +102,13 @@ class Matrix:
 
     def likelihood_name(self, level: int) -> str:
         return self.likelihood_names[level - 1]
+
+    def stylesheet(self) -> str:
+        """Each band's colours as a rule, for the pages and the PDFs."""
+        return "".join(
+            f".{band.css_class}{{background-color:{band.colour};color:{band.text_colour}}}\n"
+            for band in self.bands
+        )
 
 
 DEFAULT = Matrix(

@@ -1,5 +1,6 @@
 """The register for members and officers: list, entry, heat map, reviews, the report."""
 
+import hashlib
 from dataclasses import dataclass
 
 import django_tables2 as tables
@@ -9,6 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import etag
 from django_tables2 import RequestConfig
 
 from indicators.periods import PeriodError, parse_period
@@ -62,13 +65,23 @@ def current_lines(matrix: scoring.Matrix, entries=None) -> list[Line]:
 
 def _score(score: int, band: scoring.Band) -> str:
     return format_html(
-        '<span class="app-score" style="background:{};color:{}">{} <span class="app-score__band">'
-        "{}</span></span>",
-        band.colour,
-        band.text_colour,
+        '<span class="app-score {}">{} <span class="app-score__band">{}</span></span>',
+        band.css_class,
         score,
         band.name,
     )
+
+
+def _bands_etag(request) -> str:
+    return hashlib.sha256(RiskMatrix.current().stylesheet().encode()).hexdigest()[:32]
+
+
+@etag(_bands_etag)
+@cache_control(max_age=300)
+def band_stylesheet(request):
+    """The key's band colours as CSS: the heat map and scores are coloured by class, so a
+    Content-Security-Policy can forbid inline styles while the key stays the council's."""
+    return HttpResponse(RiskMatrix.current().stylesheet(), content_type="text/css")
 
 
 class RegisterTable(tables.Table):
@@ -256,6 +269,7 @@ def report_context() -> dict:
         "lines": lines,
         "cover": cover,
         "matrix": matrix,
+        "band_css": matrix.stylesheet(),
         "review": latest,
         "key_rows": [
             (matrix.impact_name(i), [(i * j, matrix.band(i * j)) for j in range(1, 6)])

@@ -6,10 +6,11 @@ DEBUG is off unless DEBUG=true; with DEBUG off, SECRET_KEY must be set.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
-import plotly
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from scorecard.env import database_from_url, env_bool, env_int, env_list
 
@@ -50,10 +51,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django.contrib.sitemaps",
     "operations",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,7 +66,25 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the audit history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Refuses sign-in to a username from an address after repeated failures (last, as axes
+    # asks).
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed sign-ins and refuses them during a lockout; then the usual check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one username from one address lock that pair out for 15
+# minutes: guessing is stopped, while nobody can lock a councillor out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "operations.security.client_ip"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "scorecard.urls"
 
@@ -125,12 +146,13 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# GOV.UK Frontend's fonts-free assets come from npm, plotly.js from the plotly package:
+# GOV.UK Frontend's fonts-free assets and plotly.js (its basic bundle: the scatter and bar
+# charts the app draws, a quarter of the full bundle's size) come from npm:
 # the app serves every asset itself, with no CDN.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("govuk/assets", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "assets"),
-    ("plotly", Path(plotly.__file__).resolve().parent / "package_data"),
+    ("plotly", BASE_DIR / "node_modules" / "plotly.js-basic-dist-min"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -176,13 +198,35 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere: every script and stylesheet is a file the app serves
+# (plotly's own rules too, static/css/plotly.css), and nothing may frame the pages.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# A session lasts a working day and ends with the browser; changing a password ends every
+# other session of that user (Django checks the password hash in each session).
+SESSION_COOKIE_AGE = 60 * 60 * 10
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_REFERRER_POLICY = "same-origin"
 # Behind a TLS-terminating proxy (the production profile): trust its X-Forwarded-Proto,
 # send every plain-HTTP request to HTTPS (health checks excepted) and ask browsers to stay.
-if env_bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies append to X-Forwarded-For before the app: the client's address for login
+# throttling is the one the outermost of them saw.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1) if BEHIND_PROXY else 0
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
@@ -210,5 +254,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Each failed sign-in is a warning; axes's bookkeeping is not worth a line.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,8 +1,11 @@
 """Every URL of the app, visited as every role: the status each must get. A URL added
 without an entry here fails the test, so access is decided, never left to chance."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = ("anonymous", "public", "officer", "officer2", "performance", "clerk", "member", "admin")
@@ -58,6 +61,8 @@ def urls_for(world) -> dict[str, str]:
         "healthz": "/healthz",
         "readyz": "/readyz",
         "login": reverse("login"),
+        "password_change": reverse("password_change"),
+        "password_change_done": reverse("password_change_done"),
         "logout": reverse("logout"),
         "admin:index": reverse("admin:index"),
         "returns:list": reverse("returns:list"),
@@ -68,6 +73,7 @@ def urls_for(world) -> dict[str, str]:
         "returns:upload": reverse("returns:upload", args=["2017-18", "Q4"]),
         "risks:register": reverse("risks:register"),
         "risks:heatmap": reverse("risks:heatmap"),
+        "risks:bands_css": reverse("risks:bands_css"),
         "risks:report": reverse("risks:report"),
         "risks:report_pdf": reverse("risks:report_pdf"),
         "risks:reviews": reverse("risks:reviews"),
@@ -137,6 +143,8 @@ EXPECTED = {
     "readyz": (503, 503, 503, 503, 503, 503, 503, 503),
     "login": (200, 200, 200, 200, 200, 200, 200, 200),
     "logout": (405, 405, 405, 405, 405, 405, 405, 405),
+    "password_change": (302, 200, 200, 200, 200, 200, 200, 200),
+    "password_change_done": (302, 200, 200, 200, 200, 200, 200, 200),
     # The admin is for staff: officers, the performance team, clerks.
     "admin:index": (302, 302, 200, 200, 200, 200, 302, 200),
     # Returns: officers and the performance team; review: the performance team only.
@@ -150,6 +158,8 @@ EXPECTED = {
     # members only); the public reads them in published committee papers.
     "risks:register": (302, 200, 200, 200, 200, 200, 200, 200),
     "risks:heatmap": (302, 200, 200, 200, 200, 200, 200, 200),
+    # The key's colours: no secret, and the sign-in page needs them too.
+    "risks:bands_css": (200, 200, 200, 200, 200, 200, 200, 200),
     "risks:report": (302, 200, 200, 200, 200, 200, 200, 200),
     "risks:report_pdf": (302, 200, 200, 200, 200, 200, 200, 200),
     "risks:reviews": (302, 200, 200, 200, 200, 200, 200, 200),
@@ -254,4 +264,29 @@ def test_every_url_as_every_role(client):
                 wrong.append(f"{name} as {role}: {response.status_code}, expected {expected}")
             if expected == 302 and name != "indicators:home":
                 assert "login/" in response["Location"], (name, role)
+            wrong += _inline_code(name, role, response)
     assert wrong == []
+    # Every URL refuses a POST without the CSRF token, whoever sends it: no view is exempt.
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world["users"]["admin"])
+    unguarded = [name for name, url in urls.items() if strict.post(url).status_code != 403]
+    assert unguarded == []
+
+
+INLINE_STYLE = re.compile(r"<[^>]+\sstyle\s*=", re.IGNORECASE)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)(?![^>]*type=\"application/json\")[^>]*>")
+INLINE_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
+
+
+def _inline_code(name: str, role: str, response) -> list[str]:
+    """The Content-Security-Policy is on every response, and no page needs it relaxed: no
+    style attribute, no script but files and JSON data, no event handler attribute."""
+    problems = []
+    policy = response.get("Content-Security-Policy", "")
+    if "script-src 'self'" not in policy or "style-src 'self'" not in policy:
+        problems.append(f"{name} as {role}: Content-Security-Policy is {policy!r}")
+    if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        html = response.content.decode()
+        for pattern in (INLINE_STYLE, INLINE_SCRIPT, INLINE_HANDLER):
+            problems += [f"{name} as {role}: {hit[:80]}" for hit in pattern.findall(html)]
+    return problems

@@ -58,7 +58,10 @@ def test_the_demo_has_the_plans_of_both_committee_papers(demo):
 def test_the_plan_pdf_holds_every_action_lead_and_date_of_the_seed_plan(client, demo):
     from pypdf import PdfReader
 
-    assert client.login(username="member", password="scorecard-demo")
+    signed_in = client.post(
+        "/accounts/login/", {"username": "member", "password": "scorecard-demo"}
+    )
+    assert signed_in.status_code == 302
     adoption = RecoveryPlan.objects.get(indicators__reference="CS13-04")
     response = client.get(f"/recovery-plans/{adoption.pk}/plan.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -65,6 +65,27 @@ def test_heat_map_puts_each_entry_in_its_cell_with_score_and_band(member):
     assert "CR2" in [line.reference for line in inherent[0][4].lines]  # 25: top right
 
 
+def test_band_colours_come_from_a_stylesheet_not_inline_styles(member, client):
+    page = member.get("/risks/heatmap/").text
+    register = member.get("/risks/").text
+    assert "style=" not in page and "style=" not in register
+    assert 'class="app-heatmap__cell app-band--very-high"' in page
+    assert '<span class="app-score app-band--very-high">20 <span' in register
+    # The stylesheet is public (the sign-in page links it too), cached and revalidated.
+    client.logout()
+    css = client.get("/risks/bands.css")
+    assert css.status_code == 200 and "max-age=300" in css["Cache-Control"]
+    assert client.get("/risks/bands.css", HTTP_IF_NONE_MATCH=css["ETag"]).status_code == 304
+    # The PDF is not a browser page: it carries the same rules in its own stylesheet.
+    from django.template.loader import render_to_string
+
+    from risks.views import report_context
+
+    printed = render_to_string("risks/report_print.html", report_context())
+    assert ".app-band--very-high{background-color:#d4351c;color:#ffffff}" in printed
+    assert "style=" not in printed
+
+
 def test_entry_page_shows_full_text_and_score_history(member):
     text = member.get("/risks/CO2/").text
     assert "Apprenticeship Levy" in text and "Possible benefits" in text
@@ -209,6 +230,10 @@ def test_a_council_sets_its_own_key_to_scores(member):
     matrix.save()
     text = member.get("/risks/heatmap/").text
     assert "Almost certain" in text and "Severe" in text and "20 · Intolerable" in text
+    assert 'class="app-heatmap__cell app-band--intolerable"' in text
+    css = member.get("/risks/bands.css")
+    assert css["Content-Type"] == "text/css"
+    assert ".app-band--intolerable{background-color:#d4351c;color:#ffffff}" in css.text
     cover = member.get("/risks/report/").context["cover"]
     assert {line.reference for line, _ in cover} == {
         "CR9",

@@ -81,11 +81,31 @@ def test_a_council_can_rename_levels_and_move_bands():
     [
         ((Band("A", 1, 9, "#fff"),), "without a band"),
         ((Band("A", 1, 12, "#fff"), Band("B", 10, 25, "#fff")), "overlap"),
+        # Colours go into a stylesheet: anything but a hex colour could carry CSS of its own.
+        ((Band("A", 1, 9, "red;}body{display:none"), Band("B", 10, 25, "#fff")), "'red;}body"),
+        ((Band("A", 1, 9, "#fff", "url(x)"), Band("B", 10, 25, "#fff")), "#rgb or #rrggbb"),
+        ((Band("Very high", 1, 9, "#fff"), Band("very-high", 10, 25, "#fff")), "same name"),
     ],
 )
-def test_bands_must_cover_every_score_once(bands, message):
+def test_bands_must_cover_every_score_once_with_safe_colours(bands, message):
     with pytest.raises(ScoreError, match=message):
         Matrix(DEFAULT.impact_names, DEFAULT.likelihood_names, bands, 12)
+
+
+def test_each_band_is_coloured_by_a_class_of_the_generated_stylesheet():
+    assert [band.css_class for band in DEFAULT.bands] == [
+        "app-band--low",
+        "app-band--medium",
+        "app-band--high",
+        "app-band--very-high",
+    ]
+    assert DEFAULT.stylesheet().splitlines() == [
+        ".app-band--low{background-color:#cce2d8;color:#0b0c0c}",
+        ".app-band--medium{background-color:#fff7bf;color:#0b0c0c}",
+        ".app-band--high{background-color:#fcd6c3;color:#0b0c0c}",
+        ".app-band--very-high{background-color:#d4351c;color:#ffffff}",
+    ]
+    assert Band("£££", 1, 25, "#fff").css_class == "app-band--x"
 
 
 @pytest.mark.parametrize(

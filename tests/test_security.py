@@ -1,0 +1,187 @@
+"""Signing in and staying signed in: login throttling, passwords, sessions, and the
+Content-Security-Policy's companions (plotly's stylesheet kept in step with plotly.js)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from indicators import plotly_css
+
+PASSWORD = "correct-horse-battery"  # the personas' password (tests/conftest.py)
+
+
+def _sign_in(client, username, password, **headers):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, headers=headers
+    )
+
+
+# --- login throttling ------------------------------------------------------------------
+
+
+def test_five_wrong_passwords_pause_that_username_from_that_address(martin, clara):
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = _sign_in(client, "martin", "guess")
+        assert response.status_code == 200 and "didn't match" in response.text
+    locked = _sign_in(client, "martin", "guess")
+    assert locked.status_code == 429
+    assert "Sign-in paused" in locked.text and "15 minutes" in locked.text
+    # Now even the right password is refused from there, and no session is started.
+    assert _sign_in(client, "martin", PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # The same person elsewhere, and someone else here, are not locked out.
+    assert _sign_in(Client(REMOTE_ADDR="198.51.100.2"), "martin", PASSWORD).status_code == 302
+    assert _sign_in(client, "clara", PASSWORD).status_code == 302
+
+
+def test_the_pause_ends_after_the_cool_off_and_success_clears_the_count(martin):
+    from axes.models import AccessAttempt
+
+    client = Client(REMOTE_ADDR="203.0.113.8")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, "martin", "guess")
+    assert _sign_in(client, "martin", PASSWORD).status_code == 429
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
+    )
+    assert _sign_in(client, "martin", PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.filter(username="martin").exists()
+    # A fresh count: four more mistakes do not lock.
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _sign_in(client, "martin", "guess").status_code == 200
+
+
+def test_the_admin_sign_in_is_throttled_too(priya):
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": "priya", "password": "guess"})
+    response = client.post("/admin/login/", {"username": "priya", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_behind_the_proxy_the_client_is_the_address_the_proxy_saw(martin, settings):
+    from operations.security import client_ip
+
+    settings.TRUSTED_PROXIES = 1
+    # Every request comes from the proxy; the left of X-Forwarded-For is the client's word.
+    client = Client(REMOTE_ADDR="10.0.0.5")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        forged = f"192.0.2.{attempt}, 203.0.113.20"
+        _sign_in(client, "martin", "guess", x_forwarded_for=forged)
+    blocked = _sign_in(client, "martin", PASSWORD, x_forwarded_for="192.0.2.99, 203.0.113.20")
+    assert blocked.status_code == 429
+    other = _sign_in(client, "martin", PASSWORD, x_forwarded_for="203.0.113.21")
+    assert other.status_code == 302
+
+    class Request:
+        META = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "1.1.1.1, 2.2.2.2, 3.3.3.3"}
+
+    assert client_ip(Request) == "3.3.3.3"
+    settings.TRUSTED_PROXIES = 2
+    assert client_ip(Request) == "2.2.2.2"
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(Request) == "10.0.0.5"
+
+
+# --- passwords and sessions ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short-one", "too short"),
+        ("password1234", "too common"),
+        ("583920174652", "entirely numeric"),
+        ("Christopherson1", "too similar to the last name"),
+    ],
+)
+def test_a_weak_new_password_is_refused_naming_why(client, martin, password, message):
+    martin.last_name = "Christopherson"
+    martin.save()
+    client.force_login(martin)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 200
+    assert message in response.text and "There is a problem" in response.text
+    martin.refresh_from_db()
+    assert martin.check_password(PASSWORD)
+
+
+def test_changing_the_password_signs_out_every_other_session(martin):
+    laptop, tablet = Client(), Client()
+    assert _sign_in(laptop, "martin", PASSWORD).status_code == 302
+    assert _sign_in(tablet, "martin", PASSWORD).status_code == 302
+    assert tablet.get("/risks/").status_code == 200
+    new = "a-Longer-passphrase-2026"
+    changed = laptop.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert changed.status_code == 302 and changed["Location"] == "/accounts/password/changed/"
+    assert laptop.get("/risks/").status_code == 200  # the session that changed it goes on
+    gone = tablet.get("/risks/")
+    assert gone.status_code == 302 and "/accounts/login/" in gone["Location"]
+    assert _sign_in(Client(), "martin", new).status_code == 302
+
+
+def test_the_wrong_current_password_changes_nothing(client, martin):
+    client.force_login(martin)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": "nope", "new_password1": "x-Long-enough-1", "new_password2": "x"},
+    )
+    assert "Your old password was entered incorrectly" in response.text
+    martin.refresh_from_db()
+    assert martin.check_password(PASSWORD)
+
+
+def test_session_and_csrf_cookies_are_http_only_and_secure_in_production():
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+    # Tests run without DEBUG: the production default, secure cookies.
+    assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_is_sent_secure_and_http_only(client, martin):
+    response = _sign_in(client, "martin", PASSWORD)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"
+
+
+# --- the Content-Security-Policy -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_response_carries_the_policy(client):
+    policy = client.get("/scorecard/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+    assert "unsafe" not in policy
+
+
+def test_plotly_stylesheet_matches_the_installed_plotly_js():
+    source = plotly_css.PLOTLY_JS.read_text(encoding="utf-8")
+    assert plotly_css.STYLESHEET.read_text(encoding="utf-8") == plotly_css.stylesheet(source), (
+        "plotly.js changed: run python -m indicators.plotly_css"
+    )
+    rules = plotly_css.rules(source)
+    assert rules["X .main-svg"] == "position:absolute;top:0;left:0;pointer-events:none;"
+    assert len(rules) > 40
+
+
+def test_the_indicator_page_holds_back_plotly_s_inline_stylesheets():
+    source = plotly_css.PLOTLY_JS.read_text(encoding="utf-8")
+    template = (settings.BASE_DIR / "templates/indicators/indicator_detail.html").read_text()
+    assert f'id="{plotly_css.map_styles_id(source)}"' in template
+    assert re.search(r'<link id="plotly.js-style-global" class="no-inline-styles"', template)
