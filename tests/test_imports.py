@@ -184,6 +184,18 @@ def test_a_refused_file_on_the_page_says_why(client, alice, return_for_alice):
     assert "not an Excel .xlsx workbook" in response.text
 
 
+def test_an_oversized_upload_is_refused_before_it_is_read(client, alice, return_for_alice):
+    from django.conf import settings
+
+    client.force_login(alice)
+    before = list(Value.objects.values_list("pk", "value", "version"))
+    big = b"PK\x03\x04" + b"\0" * settings.MAX_REQUEST_BYTES
+    response = client.post(f"{URL}upload/", {"workbook": _file(big)})
+    assert response.status_code == 413
+    assert "The file is too large" in response.text and "up to 21 MB" in response.text
+    assert list(Value.objects.values_list("pk", "value", "version")) == before
+
+
 def test_the_command_shares_the_importer(client, alice, return_for_alice, tmp_path):
     path = tmp_path / "return.xlsx"
     path.write_bytes(fill(download(client, alice), {("Start Well", "G2"): "41, 554"}))
