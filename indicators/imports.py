@@ -2,6 +2,7 @@
 upload page and `manage.py import_figures`; an import is all or nothing."""
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from indicators.exports import FORMULA_STARTS
 from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Commentary, Indicator, Value, ValueState, ValueStatus
 from indicators.numbers import FigureError, parse_figure
@@ -79,7 +81,8 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
     validation_lists = ",".join(label for _, label in ValueStatus.choices)
     grey = PatternFill("solid", fgColor="F3F2F1")
     for section in sorted(by_section, key=lambda s: (s.order, s.name)):
-        sheet = book.create_sheet(section.name[:31])
+        # Excel refuses these characters in a sheet's name; the import never reads it.
+        sheet = book.create_sheet(re.sub(r"[\\/?*:\[\]]", "-", section.name)[:31])
         sheet.append(HEADERS)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -98,6 +101,10 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
             for column in range(1, len(HEADERS) + 1):
                 cell = sheet.cell(row=row, column=column)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    # openpyxl writes "=..." as a formula: keep it the text it is, as the
+                    # import reads it back, and as text if the officer edits the cell.
+                    cell.data_type, cell.quotePrefix = "s", True
                 if column <= LOCKED:
                     cell.fill = grey
                 else:

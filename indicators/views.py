@@ -14,7 +14,7 @@ from django_tables2 import RequestConfig
 
 from indicators.audit import audit_trail
 from indicators.charts import spc_view, trend_figure
-from indicators.exports import scorecard_records, scorecard_workbook
+from indicators.exports import scorecard_records, scorecard_workbook, spreadsheet_text
 from indicators.forms import ScorecardFilterForm
 from indicators.models import Indicator, Scorecard, Section, Value
 from indicators.periods import (
@@ -296,17 +296,16 @@ def indicator_history_csv(request, reference: str):
     writer.writerow(["When", "Who", "What", "Action", "Field", "Before", "After"])
     for entry in audit_trail(indicator):
         for change in entry.changes or [None]:
-            writer.writerow(
-                [
-                    entry.when.isoformat(timespec="seconds"),
-                    entry.who,
-                    entry.subject,
-                    entry.action,
-                    change.field if change else "",
-                    change.before if change else "",
-                    change.after if change else "",
-                ]
-            )
+            cells = [
+                entry.when.isoformat(timespec="seconds"),
+                entry.who,
+                entry.subject,
+                entry.action,
+                change.field if change else "",
+                change.before if change else "",
+                change.after if change else "",
+            ]
+            writer.writerow([spreadsheet_text(cell) for cell in cells])
     return response
 
 

@@ -90,17 +90,16 @@ def render_pack(
 
     Generated appendices carry their HTML (frozen, or about to be frozen) as `pack_html`;
     `progress` is told each stage."""
-    from weasyprint import HTML
+    from scorecard.pdf import html_for_pdf
 
     say = progress or (lambda stage: None)
-    base_url = settings.BASE_DIR.as_uri() + "/"
     context = pack_context(meeting, items, full=full, supplement=supplement)
     with_pages = context["with_pages"]
     say("Laying out the reports and appendices")
     body_pages, ranges, uploads = [], {}, {}
     if with_pages:
         body_html = pack_body_html(context)
-        body = HTML(string=body_html, base_url=base_url).render(pdf_variant="pdf/ua-1")
+        body = html_for_pdf(body_html).render(pdf_variant="pdf/ua-1")
         body_pages, ranges, uploads = (
             body.pages,
             _body_ranges(body, with_pages),
@@ -108,7 +107,7 @@ def render_pack(
         )
     say("Laying out the front sheet")
     front_html = render_to_string("meetings/pack_front.html", {**context, "ranges": ranges})
-    front = HTML(string=front_html, base_url=base_url).render(pdf_variant="pdf/ua-1")
+    front = html_for_pdf(front_html).render(pdf_variant="pdf/ua-1")
     say("Writing the PDF")
     pdf = front.copy(front.pages + body_pages).write_pdf(pdf_variant="pdf/ua-1")
     if uploads:

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from indicators.exports import spreadsheet_text
 from indicators.roles import is_performance_team
 from meetings import services
 from meetings.appendices import appendix_html, revisions_for
@@ -309,17 +310,16 @@ def export_csv(request):
         for item in meeting.items.all():
             if item.number not in published or (item.part == Part.TWO and not exempt):
                 continue
-            writer.writerow(
-                [
-                    meeting.committee.name,
-                    meeting.local_start.strftime("%Y-%m-%d %H:%M"),
-                    item.number,
-                    item.title,
-                    "II" if item.part == Part.TWO else "I",
-                    pages_text(ranges.get(str(item.number))).strip("()"),
-                    request.build_absolute_uri(item.get_absolute_url()),
-                ]
-            )
+            cells = [
+                meeting.committee.name,
+                meeting.local_start.strftime("%Y-%m-%d %H:%M"),
+                item.number,
+                item.title,
+                "II" if item.part == Part.TWO else "I",
+                pages_text(ranges.get(str(item.number))).strip("()"),
+                request.build_absolute_uri(item.get_absolute_url()),
+            ]
+            writer.writerow([spreadsheet_text(cell) for cell in cells])
     return response
 
 

@@ -208,11 +208,11 @@ def plan_detail(request, pk: int):
 @login_required
 def plan_pdf(request, pk: int):
     """The plan as the committee papers print it, A4."""
-    from weasyprint import HTML
+    from scorecard.pdf import html_for_pdf
 
     plan = _plan(pk)
     html = render_to_string("recovery_plans/plan_print.html", plan_context(plan), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+    pdf = html_for_pdf(html, base_url=request.build_absolute_uri("/")).write_pdf(
         pdf_variant="pdf/ua-1"
     )
     response = HttpResponse(pdf, content_type="application/pdf")

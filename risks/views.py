@@ -287,10 +287,10 @@ def register_report(request):
 @login_required
 def register_pdf(request):
     """The same report as a landscape A4 PDF, tables' headers repeated on each page."""
-    from weasyprint import HTML
+    from scorecard.pdf import html_for_pdf
 
     html = render_to_string("risks/report_print.html", report_context(), request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_for_pdf(html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="risk-register.pdf"'
     return response

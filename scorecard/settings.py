@@ -196,6 +196,9 @@ TASKS = {
 }
 
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Lancashire County Council")
+# The service's public address (https://scorecard.example.gov.uk/): links in the agenda
+# pack resolve against it. Without it, the first of ALLOWED_HOSTS.
+SITE_URL = os.environ.get("SITE_URL", "")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -185,3 +185,47 @@ def test_the_indicator_page_holds_back_plotly_s_inline_stylesheets():
     template = (settings.BASE_DIR / "templates/indicators/indicator_detail.html").read_text()
     assert f'id="{plotly_css.map_styles_id(source)}"' in template
     assert re.search(r'<link id="plotly.js-style-global" class="no-inline-styles"', template)
+
+
+# --- what the PDF renderer may reach ----------------------------------------------------
+
+
+def test_pdfs_load_nothing_from_outside_and_links_lead_to_the_service(settings, tmp_path):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from scorecard.pdf import html_for_pdf, site_url
+
+    secret = tmp_path / "secret.svg"  # a real image: only the fetcher keeps it out
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+    settings.SITE_URL = "https://scorecard.example.gov.uk"
+    html = (
+        '<p><a href="/scorecard/">the scorecard</a></p>'
+        f'<img src="{secret.as_uri()}" alt="a file on the server">'
+        '<img src="http://127.0.0.1:9/internal.png" alt="an internal address">'
+        '<img alt="inline" src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22'
+        ' width=%2210%22 height=%2210%22/>">'
+    )
+    document = html_for_pdf(html).render()
+    reader = PdfReader(BytesIO(document.write_pdf()))
+    links = [
+        annotation.get_object()["/A"]["/URI"] for annotation in reader.pages[0].get("/Annots", [])
+    ]
+    assert links == ["https://scorecard.example.gov.uk/scorecard/"]
+    # Only the inline image was drawn: neither the server's file nor the internal address.
+    images = [box for page in document.pages for box in _boxes(page._page_box)]
+    assert [box.element.get("alt") for box in images] == ["inline"]
+    settings.SITE_URL = ""
+    settings.ALLOWED_HOSTS = ["scorecard.council.gov.uk"]
+    assert site_url() == "https://scorecard.council.gov.uk/"
+
+
+def _boxes(box):
+    """Every image the layout drew."""
+    from weasyprint.formatting_structure.boxes import ReplacedBox
+
+    if isinstance(box, ReplacedBox):
+        yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
