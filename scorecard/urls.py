@@ -6,6 +6,9 @@ from django.urls import include, path
 from meetings.views import MeetingSitemap
 from operations.views import healthz, readyz
 
+# A database that is away answers 503 with a page that needs no database; see faults.py.
+handler500 = "operations.faults.server_error"
+
 admin.site.site_header = "Scorecard administration"
 admin.site.site_title = "Scorecard"
 

@@ -1,15 +1,22 @@
 """The task worker of the production profile: django-tasks-db's db_worker, plus a heartbeat
-that /readyz reads."""
+that /readyz reads, recovery of the tasks a dead worker left running, and patience when the
+database goes away."""
 
+import logging
 import threading
+import time
 
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
+from operations.faults import recover_abandoned_tasks
 from operations.models import WorkerHeartbeat
 
 BEAT_SECONDS = 10
+RECONNECT_SECONDS = 5
+
+log = logging.getLogger(__name__)
 
 
 class Command(DbWorker):
@@ -17,29 +24,46 @@ class Command(DbWorker):
 
     def handle(self, *args, **options):
         worker_id = options["worker_id"]
+        started = timezone.now()
         stop = threading.Event()
-        beat = threading.Thread(target=_beat, args=(worker_id, stop), daemon=True)
+        beat = threading.Thread(target=_beat, args=(worker_id, started, stop), daemon=True)
         beat.start()
         try:
-            return super().handle(*args, **options)
+            while True:
+                try:
+                    # Beat before claiming anything, so no other worker takes this one for
+                    # dead; and take back what this worker ran if the database dropped it.
+                    _record_beat(worker_id, started)
+                    recover_abandoned_tasks(lost_worker=worker_id)
+                    return super().handle(*args, **options)
+                except (OperationalError, InterfaceError):
+                    log.exception(
+                        "The database is unavailable; trying again in %s s", RECONNECT_SECONDS
+                    )
+                    connection.close()
+                    time.sleep(RECONNECT_SECONDS)
         finally:
             stop.set()
             beat.join(timeout=BEAT_SECONDS)
             WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
 
 
-def _beat(worker_id: str, stop: threading.Event) -> None:
-    started = timezone.now()
+def _record_beat(worker_id: str, started) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"seen_at": timezone.now(), "started_at": started}
+    )
+
+
+def _beat(worker_id: str, started, stop: threading.Event) -> None:
     try:
-        while not stop.is_set():
+        while not stop.wait(BEAT_SECONDS):
             close_old_connections()
             try:
-                WorkerHeartbeat.objects.update_or_create(
-                    worker_id=worker_id,
-                    defaults={"seen_at": timezone.now(), "started_at": started},
-                )
-            except Exception:  # noqa: BLE001 - the database may be away; try again next beat
+                _record_beat(worker_id, started)
+                # Another worker may have died with a task: this one takes it back.
+                recover_abandoned_tasks()
+            except Exception as error:  # noqa: BLE001 - the database may be away
+                log.warning("No heartbeat (%s); trying again in %s s", error, BEAT_SECONDS)
                 connection.close()
-            stop.wait(BEAT_SECONDS)
     finally:
         connection.close()
