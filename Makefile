@@ -11,13 +11,14 @@ MANAGE := $(VENV)/bin/python manage.py
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help run serve test test-sqlite test-postgres lint audit bench deps assets python
+.PHONY: help run serve test test-sqlite test-postgres lint audit bench loadtest deps assets python
 
 help:
 	@echo "make run    - install, migrate, load the demo council, start the task worker and serve http://127.0.0.1:8000"
 	@echo "make test   - run the whole suite on SQLite and on a throwaway PostgreSQL"
 	@echo "make serve  - the production profile: gunicorn and the task worker (see README)"
 	@echo "make bench  - print performance figures"
+	@echo "make loadtest - the production profile under load on a throwaway PostgreSQL"
 
 python:
 	@test -n "$(PY)" || { scripts/find-python; exit 1; }
@@ -92,3 +93,10 @@ test-postgres: deps
 
 bench: deps
 	set -o pipefail; SECRET_KEY=bench $(VENV)/bin/pytest -q -s bench/ | grep "^bench "
+
+# The production profile on a throwaway PostgreSQL with a large council, driven for 60 s by
+# locust from a second process: prints `bench loadtest_...` lines, fails on any error or
+# lost write (README, "Load test").
+loadtest: deps
+	scripts/debian-packages run
+	scripts/loadtest
