@@ -3,7 +3,6 @@ upload page and `manage.py import_figures`; an import is all or nothing."""
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from django import forms
@@ -15,7 +14,6 @@ from django.shortcuts import redirect, render
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineWorkbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.exports import FORMULA_STARTS
@@ -32,10 +30,16 @@ from indicators.returns import (
     quarter_url_args,
 )
 from indicators.roles import is_performance_team
+from indicators.workbooks import (  # noqa: F401  (re-exported: the return's public names)
+    MAX_BYTES,
+    ImportRefused,
+    Problem,
+    check_file,
+    read_sheets,
+)
+from indicators.workbooks import cell_text as _text
 from indicators.workflow import OFFICER_EDITABLE, current_rows, return_lines
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
 HEADERS = [
     "Reference",
     "Indicator",
@@ -148,28 +152,6 @@ def _row(line) -> list[str]:
 # Reading ----------------------------------------------------------------------------------
 
 
-class ImportRefused(ValueError):
-    """A file that is not a return workbook we can safely read."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One cell that cannot be imported, and why."""
-
-    sheet: str
-    cell: str
-    reference: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.sheet} {self.cell}"
-        return (
-            f"{where} ({self.reference}): {self.reason}"
-            if self.reference
-            else f"{where}: {self.reason}"
-        )
-
-
 @dataclass
 class ImportResult:
     """What an import did, or the problems that stopped it."""
@@ -178,55 +160,6 @@ class ImportResult:
     created: int = 0
     changed: int = 0
     unchanged: int = 0
-
-
-def check_file(data: bytes) -> None:
-    """Refuse files that are not plain xlsx workbooks before any parser sees them."""
-    if len(data) > MAX_BYTES:
-        raise ImportRefused("The file is over 10 MB; a return workbook is far smaller.")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportRefused(
-            "The file is password-protected or an old .xls workbook. Remove the password "
-            "or save it as .xlsx, and upload it again."
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ImportRefused("The file is not an Excel .xlsx workbook.") from None
-    with archive:
-        names = archive.namelist()
-        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise ImportRefused("The file is not an Excel .xlsx workbook.")
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise ImportRefused("The workbook contains macros; save it as a plain .xlsx.")
-        if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise ImportRefused("The workbook unpacks to far more data than a return holds.")
-        for info in archive.infolist():
-            if info.filename.endswith((".xml", ".rels")):
-                head = archive.read(info.filename)[:4096].upper()
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise ImportRefused("The workbook contains XML entity declarations.")
-
-
-def read_sheets(data: bytes) -> dict[str, list[list]]:
-    """Every sheet's cells (python-calamine: fast, and reads no formulas or macros)."""
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-    except Exception as error:  # calamine raises its own error types for broken files
-        raise ImportRefused(f"The workbook cannot be read: {error}") from None
-
-
-def _text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
-
-
-def _column(index: int) -> str:
-    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[index]
 
 
 @dataclass

@@ -71,6 +71,10 @@ def urls_for(world) -> dict[str, str]:
         "returns:review": reverse("returns:review", args=["2017-18", "Q4"]),
         "returns:workbook": reverse("returns:workbook", args=["2017-18", "Q4"]),
         "returns:upload": reverse("returns:upload", args=["2017-18", "Q4"]),
+        "returns:catalogue": reverse("returns:catalogue"),
+        "returns:catalogue_preview": reverse("returns:catalogue_preview"),
+        "returns:catalogue_template": reverse("returns:catalogue_template"),
+        "returns:catalogue_export": reverse("returns:catalogue_export"),
         "risks:register": reverse("risks:register"),
         "risks:heatmap": reverse("risks:heatmap"),
         "risks:bands_css": reverse("risks:bands_css"),
@@ -154,6 +158,11 @@ EXPECTED = {
     "returns:review": (302, 403, 403, 403, 200, 403, 403, 200),
     "returns:workbook": (302, 403, 200, 200, 200, 403, 403, 200),
     "returns:upload": (302, 403, 200, 200, 200, 403, 403, 200),
+    # Onboarding a council's catalogue: the performance team only.
+    "returns:catalogue": (302, 403, 403, 403, 200, 403, 403, 200),
+    "returns:catalogue_preview": (302, 403, 403, 403, 200, 403, 403, 200),
+    "returns:catalogue_template": (302, 403, 403, 403, 200, 403, 403, 200),
+    "returns:catalogue_export": (302, 403, 403, 403, 200, 403, 403, 200),
     # The live register and plans: any account (the council issues them to staff and
     # members only); the public reads them in published committee papers.
     "risks:register": (302, 200, 200, 200, 200, 200, 200, 200),

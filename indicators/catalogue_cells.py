@@ -1,0 +1,149 @@
+"""Reading one cell of a catalogue workbook: a number, a whole number, a period, a choice
+from a list. Each raises CellError with the reason, which the importer lists against the
+cell's sheet and address."""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from indicators.catalogue_format import KIND_LABELS, KIND_WORDS, plain
+from indicators.periods import (
+    ACADEMIC_YEAR,
+    FINANCIAL_YEAR,
+    Month,
+    Period,
+    PeriodError,
+    parse_period,
+)
+from indicators.rag import Polarity
+from indicators.workbooks import cell_text
+
+
+class CellError(ValueError):
+    """A cell's value that cannot be right; the message is the reason."""
+
+
+def word(text: str, words: dict[str, str], labels: dict[str, str], what: str) -> str:
+    wanted = text.strip().lower()
+    for code in words:
+        if wanted in (code, words[code].lower(), str(labels.get(code, "")).lower()):
+            return code
+    raise CellError(f"'{text}' is not a {what}: use {', '.join(words.values())}")
+
+
+def decimal(cell, *, places: int = 6) -> Decimal | None:
+    if cell is None or cell_text(cell) == "":
+        return None
+    if isinstance(cell, bool):
+        raise CellError(f"'{cell}' is not a number")
+    try:
+        number = (
+            Decimal(str(cell))
+            if isinstance(cell, int | float)
+            else Decimal(cell_text(cell).replace(",", ""))
+        )
+    except InvalidOperation:
+        raise CellError(f"'{cell_text(cell)}' is not a number") from None
+    if not number.is_finite():
+        raise CellError(f"'{cell_text(cell)}' is not a number")
+    check_fits(number, places)
+    return number
+
+
+def check_fits(number: Decimal, places: int = 6) -> None:
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise CellError(f"{plain(number)} has more than {places} decimal places")
+    if abs(number) >= Decimal(10) ** (20 - places):
+        raise CellError(f"{plain(number)} is too large")
+
+
+def whole(cell, *, low: int = 0, high: int = 32767, default: int | None = 0) -> int | None:
+    number = decimal(cell)
+    if number is None:
+        return default
+    if number != number.to_integral_value() or not low <= number <= high:
+        raise CellError(f"'{cell_text(cell)}' is not a whole number from {low} to {high}")
+    return int(number)
+
+
+def period(cell, *, academic: bool) -> Period:
+    # Excel turns "Dec 2016" typed into a cell into the date 1 December 2016.
+    if isinstance(cell, datetime | date) and cell.day == 1:
+        return Month(cell.year, cell.month)
+    text = cell_text(cell)
+    if not text:
+        raise CellError("the period is empty")
+    if academic:
+        try:
+            return parse_period(text, kind=ACADEMIC_YEAR)
+        except PeriodError:
+            pass
+    try:
+        return parse_period(text)
+    except PeriodError as error:
+        raise CellError(str(error).rstrip(".")) from None
+
+
+def year(cell):
+    text = cell_text(cell)
+    if not text:
+        raise CellError('give the financial year, e.g. "2017/18"')
+    try:
+        return parse_period(text, kind=FINANCIAL_YEAR)
+    except PeriodError as error:
+        raise CellError(str(error).rstrip(".")) from None
+
+
+def length(text: str, model, name: str) -> str:
+    limit = model._meta.get_field(name).max_length
+    if limit and len(text) > limit:
+        raise CellError(f"at most {limit} characters, not {len(text)}")
+    return text
+
+
+def required(what: str):
+    raise CellError(f"give {what}")
+
+
+def polarity(cell) -> str:
+    text = cell_text(cell)
+    if not text:
+        raise CellError("give the polarity: H, L or None")
+    try:
+        return Polarity.parse(text).value
+    except ValueError as error:
+        raise CellError(str(error).rstrip(".")) from None
+
+
+def tolerance(cell) -> tuple[str, Decimal | None]:
+    text = cell_text(cell)
+    if not text:
+        return "", None
+    relative = text.endswith("%")
+    amount = decimal(text.rstrip("%").strip() if relative else cell, places=4)
+    if amount is None or amount < 0:
+        raise CellError(
+            f"'{text}' is not a tolerance: write 2 (in the unit) or 10% (of the target)"
+        )
+    return ("relative" if relative else "absolute"), amount
+
+
+def kind(cell) -> str:
+    if not cell_text(cell):
+        raise CellError("give the kind of target: " + ", ".join(KIND_WORDS.values()))
+    return word(cell_text(cell), KIND_WORDS, KIND_LABELS, "kind of target")
+
+
+def optional_period(cell):
+    return period(cell, academic=False) if cell_text(cell) else None
+
+
+def change(cell) -> Decimal | None:
+    return decimal(cell_text(cell).rstrip("%").strip())
+
+
+def increase(cell) -> bool:
+    direction = cell_text(cell).lower() or "increase"
+    if direction not in ("increase", "reduce"):
+        raise CellError("write Increase or Reduce")
+    return direction == "increase"
