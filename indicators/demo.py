@@ -90,6 +90,9 @@ def load_demo(path: Path = DEMO_FILE, *, meetings: bool = True) -> dict[str, int
     plans = load_plans(sections, service_rows, users, first_order=len(data["indicators"]) + 1)
     for name, number in plans.items():
         counts[name] = counts.get(name, 0) + number
+    from comparators.demo import load_comparators
+
+    counts.update(load_comparators(by=by))
     if meetings:
         from meetings.demo import load_meetings
 

@@ -57,6 +57,8 @@ class Row:
     year_end_rag: Rag | None = None
     plan_state: str | None = None  # recovery_plans.rules.NEEDED or COVERED
     plan: PlanRef | None = None
+    # The council's standing among other councils (comparators.comparison.attach_rankings).
+    rankings: list[str] = field(default_factory=list)
 
     @property
     def variation_key(self) -> str:

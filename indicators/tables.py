@@ -2,7 +2,8 @@
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 TABLE_ATTRS = {
     "class": "govuk-table scorecard-table",
@@ -97,7 +98,7 @@ class ScorecardTable(BaseTable):
         sequence = ("measure", "polarity", "...")
         template_name = "indicators/_scorecard_table.html"
 
-    def __init__(self, rows, *, columns, areas, **kwargs):
+    def __init__(self, rows, *, columns, areas, rankings: bool = False, **kwargs):
         extra = []
         for index, column in enumerate(columns[:-1]):
             extra.append(
@@ -174,11 +175,32 @@ class ScorecardTable(BaseTable):
                     ),
                 )
             )
+        if rankings:
+            extra.append(
+                (
+                    "rankings",
+                    tables.Column(
+                        verbose_name="Among other councils",
+                        empty_values=(),
+                        orderable=False,
+                        attrs=_labelled("Among other councils"),
+                    ),
+                )
+            )
         super().__init__(rows, extra_columns=extra, **kwargs)
         # Hundreds of rows: build each row's cells once, in Python, rather than through
         # django-tables2's per-cell machinery (the table still owns columns and sorting).
         for row in rows:
             row.cells = self._cells(row, len(columns) - 1, areas)
+            if rankings:
+                row.cells.append(
+                    (
+                        "govuk-table__cell",
+                        "Among other councils",
+                        format_html_join(mark_safe("<br>"), "{}", ((r,) for r in row.rankings))
+                        or "-",
+                    )
+                )
 
     def _cells(self, row, history: int, areas) -> list[tuple[str, str, str]]:
         numeric = "govuk-table__cell govuk-table__cell--numeric"

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
+from comparators.comparison import Benchmarks, attach_rankings
+from comparators.comparison import figure as comparator_figure
 from indicators.audit import audit_trail
 from indicators.charts import spc_view, trend_figure
 from indicators.exports import scorecard_records, scorecard_workbook, spreadsheet_text
@@ -110,6 +112,7 @@ def scorecard_for(request) -> ScorecardView:
         view.notice = "There are no published figures yet."
         return view
     rows = build_rows(indicators, quarter, plans=plans_by_indicator(i.pk for i in indicators))
+    attach_rankings(rows, up_to=quarter.end)
     if not any(row.value is not None for row in rows):
         view.notice = f"There are no published figures for {quarter}."
     view.summary = summarise(rows)
@@ -144,7 +147,13 @@ def scorecard(request):
             rows = [row for row in view.rows if row.indicator.section_id == section.pk]
             if not rows:
                 continue
-            table = ScorecardTable(rows, columns=columns, areas=areas, order_by_field="sort")
+            table = ScorecardTable(
+                rows,
+                columns=columns,
+                areas=areas,
+                rankings=any(row.rankings for row in view.rows),
+                order_by_field="sort",
+            )
             RequestConfig(request, paginate=False).configure(table)
             sections.append({"section": section, "table": table})
     summary_links = []
@@ -248,6 +257,7 @@ def indicator_detail(request, reference: str):
         reverse=True,
     )
     team = is_performance_team(request.user)
+    comparison = Benchmarks([indicator]).by_indicator.get(indicator.pk)
     plans = plans_by_indicator([indicator.pk]).get(indicator.pk, [])
     state, figure, reason = _plan_standing(indicator, plans)
     return render(
@@ -266,6 +276,11 @@ def indicator_detail(request, reference: str):
             "latest_commentary": commentary[0] if commentary else None,
             "earlier_commentary": commentary[1:],
             "history": audit_trail(indicator)[:50] if team else None,
+            "comparison": comparison,
+            "comparison_figure": (
+                comparator_figure(indicator, comparison.council_value) if comparison else ""
+            ),
+            "can_import_comparators": team,
         },
     )
 

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from comparators.comparison import plan_table
 from indicators.models import Indicator, Scorecard, Value
 from indicators.periods import FinancialQuarter, Period, PeriodError, parse_period
 from indicators.rag import Rag
@@ -177,9 +178,15 @@ def plan_context(plan: RecoveryPlan) -> dict:
     actions = list(plan.actions.all())
     for action in actions:
         action.overdue = action.is_overdue(today)
+    rows = performance(plan)
+    # Built from the imported national figures when the plan's indicators have them;
+    # otherwise the table typed into the plan stands.
+    generated = plan_table(plan.period, rows)
     return {
         "plan": plan,
-        "performance": performance(plan),
+        "performance": rows,
+        "comparative_table": generated.as_dict() if generated else plan.comparative_table,
+        "comparative_generated": generated,
         "actions": actions,
         "overdue_count": sum(a.overdue for a in actions),
         "today": today,

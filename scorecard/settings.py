@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "risks",
     "recovery_plans",
     "meetings",
+    "comparators",
     "django_tasks_db",
     "django.contrib.sitemaps",
     "operations",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("recovery-plans/", include("recovery_plans.urls")),
     path("meetings/", include("meetings.urls")),
+    path("comparators/", include("comparators.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": {"meetings": MeetingSitemap}}, name="sitemap"),
     path("", include("indicators.urls")),
 ]

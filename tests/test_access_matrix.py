@@ -134,7 +134,24 @@ def urls_for(world) -> dict[str, str]:
         "indicators:export_xlsx": reverse("indicators:export_xlsx"),
         "indicators:detail": reverse("indicators:detail", args=["SW06"]),
         "indicators:history": reverse("indicators:history", args=["SW06"]),
+        "comparators:index": reverse("comparators:index"),
+        "comparators:upload": reverse("comparators:upload"),
+        "comparators:measure_create": reverse("comparators:measure_create"),
+        "comparators:measure_edit": reverse(
+            "comparators:measure_edit", args=[_first_pk("comparators.Measure")]
+        ),
+        "comparators:group_create": reverse("comparators:group_create"),
+        "comparators:group_edit": reverse(
+            "comparators:group_edit", args=[_first_pk("comparators.ComparatorGroup")]
+        ),
     }
+
+
+def _first_pk(label: str) -> int:
+    from django.apps import apps
+
+    # 0 (no such row, a 404) in a world without any, such as the stored-XSS test's.
+    return apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True).first() or 0
 
 
 # Statuses in the order of ROLES: anonymous, public (signed in, no role), officer (owns the
@@ -229,6 +246,13 @@ EXPECTED = {
     "indicators:summary": (302, 403, 200, 200, 200, 200, 403, 200),
     # An indicator's audit trail: the performance team.
     "indicators:history": (403, 403, 403, 403, 200, 403, 403, 200),
+    # National comparators: imports, measure codes and groups are the performance team's.
+    "comparators:index": (302, 403, 403, 403, 200, 403, 403, 200),
+    "comparators:upload": (302, 403, 403, 403, 200, 403, 403, 200),
+    "comparators:measure_create": (302, 403, 403, 403, 200, 403, 403, 200),
+    "comparators:measure_edit": (302, 403, 403, 403, 200, 403, 403, 200),
+    "comparators:group_create": (302, 403, 403, 403, 200, 403, 403, 200),
+    "comparators:group_edit": (302, 403, 403, 403, 200, 403, 403, 200),
 }
 
 

@@ -109,8 +109,9 @@ def test_indicator_page_queries_do_not_grow_with_its_history(
 
 
 # The indicator with section, service and owner; its figures, targets, comparators and
-# commentary; the recovery plans covering it.
-INDICATOR_QUERIES = 6
+# commentary; the recovery plans covering it; the comparator groups (with groups, their
+# members and the imported figures, 2 more).
+INDICATOR_QUERIES = 7
 
 
 def test_spc_chart_and_icons_with_enough_points(client, make_indicator):

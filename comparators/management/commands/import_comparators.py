@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from comparators.imports import ImportRefused, import_comparators
+
+
+class Command(BaseCommand):
+    help = (
+        "Import comparator figures from a long-format CSV (measure code, area code, area "
+        "name, area type, period, value): all or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--skip-unknown",
+            action="store_true",
+            help="Skip rows of measure codes not mapped to an indicator (default: refuse).",
+        )
+
+    def handle(self, *args, file: Path, skip_unknown: bool, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        try:
+            result = import_comparators(data, skip_unknown=skip_unknown, filename=file.name)
+        except ImportRefused as error:
+            raise CommandError(str(error)) from None
+        for problem in result.problems:
+            self.stderr.write(str(problem))
+        if result.unknown and not skip_unknown:
+            for code in result.unknown:
+                self.stderr.write(str(code))
+            self.stderr.write("Map these codes (or use --skip-unknown to leave their rows out).")
+        if not result.saved:
+            count = len(result.problems) + (0 if skip_unknown else len(result.unknown))
+            raise CommandError(f"{count} problem(s); nothing was imported.")
+        self.stdout.write(self.style.SUCCESS(f"Imported {file.name}: {result.summary()}"))
