@@ -26,9 +26,9 @@ def report(name: str, figure) -> None:
     print(f"\nbench {name}: {figure}")
 
 
-def median_seconds(action) -> float:
+def median_seconds(action, runs: int = RUNS) -> float:
     timings = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         action()
         timings.append(time.perf_counter() - started)

@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from indicators import catalogue_cells as cells
 from indicators.catalogue_format import (  # noqa: F401  (the format's public names, here too)
@@ -56,6 +56,7 @@ from indicators.models import (
 from indicators.numbers import FigureError, parse_figure
 from indicators.roles import OFFICER
 from indicators.workbooks import Problem, cell_text, check_file, column_letter, read_sheets
+from scorecard.bulk import create_objects_with_history, create_with_history
 
 # Reading ------------------------------------------------------------------------------------
 
@@ -85,10 +86,12 @@ class _Sheet:
         if not self.ok:
             return
         width = len(self.headers)
+        headers, blank = self.headers, (None, "")
         for number, row in enumerate(self.rows[1:], start=2):
-            values = list(row[:width]) + [None] * (width - len(row))
-            if any(c is not None and c != "" and cell_text(c) for c in values):
-                yield number, dict(zip(self.headers, values, strict=True))
+            values = row[:width] if len(row) >= width else row + [None] * (width - len(row))
+            # A row of empty cells, or of spaces only, is no row.
+            if any(c not in blank for c in values) and any(cell_text(c) for c in values):
+                yield number, dict(zip(headers, values, strict=True))
 
     def problem(self, header: str, number: int, reference: str, reason) -> None:
         self.problems.append(
@@ -519,14 +522,24 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
     }
     statuses = {label.lower(): value for value, label in ValueStatus.choices}
     periods: dict = {}  # a workbook repeats the same few dozen periods thousands of times
+    # What each row needs of its indicator, looked up once per indicator, not per row.
+    facts = {
+        reference: (
+            indicator,
+            indicator.pk,
+            Unit(indicator.unit),
+            indicator.frequency == Frequency.ACADEMIC_YEAR,
+            indicator.score_out_of,
+        )
+        for reference, indicator in indicators.items()
+    }
     seen = {}
     for number, line in lines:
         reference = cell_text(line["Reference"])
-        indicator = indicators.get(reference)
-        if indicator is None:
+        if reference not in facts:
             _unknown(sheet, number, reference)
             continue
-        academic = indicator.frequency == Frequency.ACADEMIC_YEAR
+        indicator, pk, unit, academic, out_of = facts[reference]
         raw = line["Period"]
         cache_key = (raw if not isinstance(raw, datetime | date) else raw.isoformat(), academic)
         try:
@@ -536,7 +549,6 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
         except cells.CellError as error:
             sheet.problem("Period", number, reference, error)
             continue
-        unit = Unit(indicator.unit)
         value = count = None
         reason = cell_text(line["Or why it is missing"])
         figure = line["Figure"]
@@ -546,7 +558,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                     figure if isinstance(figure, float) else cell_text(figure), unit
                 )
                 value, count = parsed.value, parsed.count
-                problem = validate_value_for_unit(value, unit, out_of=indicator.score_out_of)
+                problem = validate_value_for_unit(value, unit, out_of=out_of)
                 if problem:
                     raise cells.CellError(problem.rstrip("."))
                 cells.check_fits(value)
@@ -577,12 +589,12 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             )
             continue
         texts = {}
-        for header, model, name in (
-            ("Or why it is missing", Value, "missing_reason"),
-            ("Qualifier", Value, "qualifier"),
+        for header, name in (
+            ("Or why it is missing", "missing_reason"),
+            ("Qualifier", "qualifier"),
         ):
             try:
-                texts[name] = cells.length(cell_text(line[header]), model, name)
+                texts[name] = cells.length(cell_text(line[header]), Value, name)
             except cells.CellError as error:
                 sheet.problem(header, number, reference, error)
         if len(texts) < 2:
@@ -598,30 +610,17 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             continue
         seen[key] = number
         entry = (value, count, texts["missing_reason"], statuses[status_text], texts["qualifier"])
-        held_key = (indicator.pk, period)
-        row = current.get(held_key) if indicator.pk else None
+        held_key = (pk, period)
+        row = current.get(held_key) if pk else None
         outcome = "unchanged"
         if row is None:
             outcome = "created"
-            writes.new_values.append(
-                # Historic figures were reported in past committee papers: they are final
-                # and public, so they are written as published (revision 1) rather than sent
-                # through draft, submission and sign-off again, as services.record_value
-                # does for history. A figure of a period still being worked on in a return
-                # is left to the return (below).
-                Value(
-                    indicator=indicator,
-                    period=period,
-                    period_start=period.start,
-                    period_end=period.end,
-                    value=value,
-                    count=count,
-                    missing_reason=entry[2],
-                    status=entry[3],
-                    qualifier=entry[4],
-                    state=ValueState.PUBLISHED,
-                )
-            )
+            # Historic figures were reported in past committee papers: they are final and
+            # public, so they are written as published (revision 1) rather than sent through
+            # draft, submission and sign-off again, as services.record_value does for
+            # history. A figure of a period still being worked on in a return is left to the
+            # return (below). A row of NEW_VALUE_FIELDS, with the indicator for its key.
+            writes.new_values.append((indicator, period, period.start, period.end, *entry))
         elif _same(row, entry) or (
             row.state != ValueState.PUBLISHED
             and held_key in published
@@ -645,18 +644,10 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             writes.changed_values.append(row)
             outcome = "changed"
         text = tuple(cell_text(line[h]) for h in ("Issues", "Causes", "Actions"))
-        note = notes.get(held_key) if indicator.pk else None
+        note = notes.get(held_key) if pk else None
         if any(text):
             if note is None:
-                writes.new_notes.append(
-                    Commentary(
-                        indicator=indicator,
-                        period=period,
-                        issues=text[0],
-                        causes=text[1],
-                        actions=text[2],
-                    )
-                )
+                writes.new_notes.append((indicator, period, *text))
                 outcome = "created" if outcome == "created" else "changed"
             elif (note.issues.strip(), note.causes.strip(), note.actions.strip()) != text:
                 note.issues, note.causes, note.actions = text
@@ -677,6 +668,20 @@ def _same(value: Value, entry: tuple) -> bool:
 
 # Writing ------------------------------------------------------------------------------------
 
+# The columns of the rows _plan_history writes: the entry of _same, after the period.
+NEW_VALUE_FIELDS = (
+    "indicator_id",
+    "period",
+    "period_start",
+    "period_end",
+    "value",
+    "count",
+    "missing_reason",
+    "status",
+    "qualifier",
+)
+NEW_NOTE_FIELDS = ("indicator_id", "period", "issues", "causes", "actions")
+
 
 @transaction.atomic
 def _write(writes: _Writes, by) -> None:
@@ -692,8 +697,7 @@ def _write(writes: _Writes, by) -> None:
         Section.objects.bulk_create(writes.sections)
     if writes.services:
         Service.objects.bulk_create(writes.services)
-    if writes.new_indicators:
-        bulk_create_with_history(writes.new_indicators, Indicator, default_user=by)
+    create_objects_with_history(Indicator, writes.new_indicators, key=["reference"], by=by)
     if writes.changed_indicators:
         bulk_update_with_history(
             writes.changed_indicators,
@@ -701,12 +705,20 @@ def _write(writes: _Writes, by) -> None:
             sorted(writes.indicator_fields),
             default_user=by,
         )
-    if writes.new_targets:
-        bulk_create_with_history(writes.new_targets, Target, default_user=by)
+    create_objects_with_history(
+        Target, writes.new_targets, key=["indicator_id", "year", "period"], by=by
+    )
     if writes.changed_targets:
         bulk_update_with_history(writes.changed_targets, Target, TARGET_FIELDS, default_user=by)
-    if writes.new_values:
-        bulk_create_with_history(writes.new_values, Value, default_user=by)
+    # Tens of thousands of figures: plain rows, not model instances (scorecard.bulk).
+    create_with_history(
+        Value,
+        NEW_VALUE_FIELDS,
+        [(indicator.pk, *row) for indicator, *row in writes.new_values],
+        key=["indicator_id", "period", "revision"],
+        by=by,
+        constants={"state": ValueState.PUBLISHED},
+    )
     if writes.changed_values:
         bulk_update_with_history(
             writes.changed_values,
@@ -714,8 +726,13 @@ def _write(writes: _Writes, by) -> None:
             ["value", "count", "missing_reason", "status", "qualifier", "version"],
             default_user=by,
         )
-    if writes.new_notes:
-        bulk_create_with_history(writes.new_notes, Commentary, default_user=by)
+    create_with_history(
+        Commentary,
+        NEW_NOTE_FIELDS,
+        [(indicator.pk, *row) for indicator, *row in writes.new_notes],
+        key=["indicator_id", "period"],
+        by=by,
+    )
     if writes.changed_notes:
         bulk_update_with_history(
             writes.changed_notes, Commentary, ["issues", "causes", "actions"], default_user=by

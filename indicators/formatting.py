@@ -104,21 +104,24 @@ def format_change(change: Decimal | None, *, percent: bool, decimal_places: int)
     return f"{text}%" if percent else text
 
 
+def _shown(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
 def validate_value_for_unit(
     value: Decimal, unit: Unit, *, out_of: Decimal | None = None
 ) -> str | None:
     """What is wrong with a figure for its unit, in words, or None when it is fine."""
     unit = Unit(unit)
-    shown = f"{Decimal(value).normalize():f}"
     if unit is Unit.PERCENTAGE:
         if value > 100:
-            return f"A percentage cannot be over 100: {shown} was entered."
+            return f"A percentage cannot be over 100: {_shown(value)} was entered."
         if value < 0:
-            return f"A percentage cannot be negative: {shown} was entered."
+            return f"A percentage cannot be negative: {_shown(value)} was entered."
     if unit in (Unit.COUNT, Unit.DAYS, Unit.RATE) and value < 0:
-        return f"A {unit.label.lower()} figure cannot be negative: {shown} was entered."
+        return f"A {unit.label.lower()} figure cannot be negative: {_shown(value)} was entered."
     if unit is Unit.COUNT and value != value.to_integral_value():
-        return f"A count must be a whole number: {shown} was entered."
+        return f"A count must be a whole number: {_shown(value)} was entered."
     if unit is Unit.SCORE and out_of is not None and value > out_of:
-        return f"A score cannot be more than {out_of.normalize():f}: {shown} was entered."
+        return f"A score cannot be more than {out_of.normalize():f}: {_shown(value)} was entered."
     return None

@@ -1,0 +1,184 @@
+"""Writing tens of thousands of rows in one go: the comparator and catalogue imports.
+
+`bulk_create` spends most of a large import in Django's SQL compiler, preparing every value
+of every object one field at a time, and sends one statement per batch. These send one
+prepared statement for all the rows (executemany), each column's value prepared once per
+distinct value (a workbook repeats the same few dozen periods thousands of times), so the
+number of queries does not grow with the number of rows. `create_with_history` also writes
+the django-simple-history rows that `bulk_create_with_history` would, so the audit trail of
+an imported figure names the person who imported it.
+
+Rows are tuples in the order of the `fields` given (attribute names: "indicator_id", not
+"indicator"); every other column takes its model default, or the value in `constants`.
+Callers run inside their own transaction.
+"""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils import timezone
+
+# Values of these fields reach both database drivers as they are (Django registers an SQLite
+# adapter for Decimal); any other field's values, such as a PeriodField's periods and dates,
+# go through get_db_prep_save, once per distinct value.
+_READY = {
+    models.AutoField,
+    models.BigAutoField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.CharField,
+    models.DecimalField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.TextField,
+}
+
+
+class _Table:
+    """A model's columns for an insert: the given fields, then every other column's
+    constant (its default, or the caller's value), prepared once."""
+
+    def __init__(self, model, fields: Sequence[str], constants: dict | None = None):
+        meta = model._meta
+        self.model = model
+        self.fields = [meta.get_field(name) for name in fields]
+        given = {field.attname for field in self.fields}
+        constants = dict(constants or {})
+        self.constant_fields, constant_values = [], []
+        for field in meta.concrete_fields:
+            if field.attname in given or (field.primary_key and field.attname not in constants):
+                continue  # given in each row, or numbered by the database
+            value = constants.pop(field.attname) if field.attname in constants else None
+            if value is None and not field.null:
+                value = field.get_default()
+            self.constant_fields.append(field)
+            constant_values.append(field.get_db_prep_save(value, connection))
+        if constants:
+            raise ValueError(f"{model.__name__} has no column {', '.join(constants)}")
+        self.constants = tuple(constant_values)
+        self.all_fields = self.fields + self.constant_fields
+        quote = connection.ops.quote_name
+        self.sql = (
+            f"INSERT INTO {quote(meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in self.all_fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(self.all_fields))})"
+        )
+
+    def prepare(self, rows: Sequence[tuple]) -> list[tuple]:
+        converted = [
+            (index, field) for index, field in enumerate(self.fields) if type(field) not in _READY
+        ]
+        if converted:
+            rows = [list(row) for row in rows]
+            for index, field in converted:
+                memo: dict = {}
+                for row in rows:
+                    value = row[index]
+                    try:
+                        row[index] = memo[value]
+                    except KeyError:
+                        row[index] = memo[value] = field.get_db_prep_save(value, connection)
+                    except TypeError:  # an unhashable value
+                        row[index] = field.get_db_prep_save(value, connection)
+        constants = self.constants
+        return [tuple(row) + constants for row in rows]
+
+    def write(self, prepared: list[tuple]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, prepared)  # one statement, however many rows
+
+
+def insert(model, fields: Sequence[str], rows: Sequence[tuple], *, constants=None) -> None:
+    """Insert rows with one prepared statement."""
+    if rows:
+        table = _Table(model, fields, constants)
+        table.write(table.prepare(rows))
+
+
+def create_with_history(
+    model, fields: Sequence[str], rows: Sequence[tuple], *, key: Sequence[str], by, constants=None
+) -> list:
+    """Insert rows and a "created" history row for each, naming `by`; the new primary keys,
+    in row order. `key` names columns the model holds unique together (integer or text
+    columns, given or constant), by which the new rows' keys are read back."""
+    if not rows:
+        return []
+    table = _Table(model, fields, constants)
+    prepared = table.prepare(rows)
+    table.write(prepared)
+    pks = _read_back(table, prepared, key)
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        _write_history(table, prepared, pks, by)
+    return pks
+
+
+def _read_back(table: _Table, prepared: list[tuple], key: Sequence[str]) -> list:
+    """The primary keys of the rows just written, found by their unique key: a few queries,
+    one per 10,000 distinct values of the key's first column."""
+    positions = [[f.attname for f in table.all_fields].index(name) for name in key]
+    wanted = [tuple(row[i] for i in positions) for row in prepared]
+    meta, quote = table.model._meta, connection.ops.quote_name
+    columns = [quote(meta.pk.column)] + [quote(meta.get_field(name).column) for name in key]
+    firsts = sorted({k[0] for k in wanted})
+    chunk = min(10_000, (connection.features.max_query_params or 65_535) - 1)
+    found = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(firsts), chunk):
+            part = firsts[start : start + chunk]
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} "
+                f"WHERE {columns[1]} IN ({', '.join(['%s'] * len(part))})",
+                part,
+            )
+            found.update((tuple(row[1:]), row[0]) for row in cursor.fetchall())
+    return [found[k] for k in wanted]
+
+
+def _write_history(table: _Table, prepared: list[tuple], pks: list, by) -> None:
+    history = table.model.history.model
+    extra = {
+        "history_date": timezone.now(),
+        "history_change_reason": None,
+        "history_type": "+",
+        "history_user_id": by.pk if by is not None else None,
+    }
+    pk = table.model._meta.pk.attname
+    history_table = _Table(history, [*(f.attname for f in table.all_fields), pk, *extra])
+    tail = (
+        tuple(
+            history._meta.get_field(name).get_db_prep_save(value, connection)
+            for name, value in extra.items()
+        )
+        + history_table.constants
+    )
+    history_table.write([row + (key,) + tail for row, key in zip(prepared, pks, strict=True)])
+
+
+def create_objects_with_history(
+    model, objs: Sequence[models.Model], *, key: Sequence[str], by
+) -> None:
+    """`create_with_history` for unsaved model instances, which get their keys as from
+    bulk_create; a foreign key to an object saved earlier in the import is followed."""
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for obj in objs:
+        for field in fields:
+            if field.is_relation and getattr(obj, field.attname) is None and field.is_cached(obj):
+                related = field.get_cached_value(obj)
+                if related is not None:
+                    setattr(obj, field.attname, related.pk)
+    pks = create_with_history(
+        model,
+        [f.attname for f in fields],
+        [tuple(getattr(obj, f.attname) for f in fields) for obj in objs],
+        key=key,
+        by=by,
+    )
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
