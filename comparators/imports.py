@@ -186,12 +186,23 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
     values: list[tuple] = []  # (measure id, area code, period, figure)
     new_areas: dict[str, Area] = {}
     slices: dict[int, set[str]] = {}
-    period_kind = {}
-    units: dict[int, Unit] = {}
+    # What each row needs of its measure, looked up once per measure, not per row.
+    measure_facts = {
+        code: (
+            measure.pk,
+            measure.indicator,
+            Unit(measure.indicator.unit),
+            ACADEMIC_YEAR if measure.indicator.frequency == Frequency.ACADEMIC_YEAR else None,
+        )
+        for code, measure in measures.items()
+    }
+    # Published figures repeat (a percentage to one decimal place has a thousand values):
+    # each distinct text is read once.
+    numbers: dict[str, Decimal | str] = {}
     try:
         for row in reader:
             line = reader.line_num
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue  # blank lines are harmless
             if len(row) < width:
                 problems.append(
@@ -199,8 +210,8 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                 )
                 continue
             code = row[i_code].strip()
-            measure = measures.get(code)
-            if measure is None:
+            facts = measure_facts.get(code)
+            if facts is None:
                 if not code:
                     problems.append(Problem(line, names["measure code"], "no measure code"))
                     continue
@@ -261,11 +272,7 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                         )
                     )
                     ok = False
-            indicator = measure.indicator
-            wanted = period_kind.get(measure.pk)
-            if measure.pk not in period_kind:
-                wanted = ACADEMIC_YEAR if indicator.frequency == Frequency.ACADEMIC_YEAR else None
-                period_kind[measure.pk] = wanted
+            measure_id, indicator, unit, wanted = facts
             period_text = row[i_period].strip()
             period, period_key = periods.get((period_text, wanted)) or (None, None)
             if period is None:
@@ -283,14 +290,13 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                 result.missing += 1
                 value = None
             else:
-                value = _number(value_text)
+                value = numbers.get(value_text)
+                if value is None:
+                    value = numbers[value_text] = _number(value_text)
                 if isinstance(value, str):
                     problems.append(Problem(line, names["value"], value))
                     ok = False
                 else:
-                    unit = units.get(measure.pk) or units.setdefault(
-                        measure.pk, Unit(indicator.unit)
-                    )
                     # The cheap comparisons first; the rule's own words when one fails.
                     suspect = (
                         value < 0
@@ -315,9 +321,9 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                 )
                 continue
             seen[key] = line
-            slices.setdefault(measure.pk, set()).add(period_key)
+            slices.setdefault(measure_id, set()).add(period_key)
             if value is not None:
-                values.append((measure.pk, area_code, period, value))
+                values.append((measure_id, area_code, period, value))
     except csv.Error as error:
         raise ImportRefused(
             f"The file is not valid CSV at line {reader.line_num}: {error}."

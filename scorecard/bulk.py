@@ -72,20 +72,25 @@ class _Table:
         converted = [
             (index, field) for index, field in enumerate(self.fields) if type(field) not in _READY
         ]
-        if converted:
-            rows = [list(row) for row in rows]
-            for index, field in converted:
-                memo: dict = {}
-                for row in rows:
-                    value = row[index]
-                    try:
-                        row[index] = memo[value]
-                    except KeyError:
-                        row[index] = memo[value] = field.get_db_prep_save(value, connection)
-                    except TypeError:  # an unhashable value
-                        row[index] = field.get_db_prep_save(value, connection)
-        constants = self.constants
-        return [tuple(row) + constants for row in rows]
+        if not converted:
+            constants = self.constants
+            return [tuple(row) + constants for row in rows]
+        columns = list(zip(*rows, strict=True)) if rows else []
+        for index, field in converted:
+            memo: dict = {}
+
+            def prepare(value, field=field, memo=memo):
+                try:
+                    return memo[value]
+                except KeyError:
+                    memo[value] = field.get_db_prep_save(value, connection)
+                    return memo[value]
+                except TypeError:  # an unhashable value
+                    return field.get_db_prep_save(value, connection)
+
+            columns[index] = map(prepare, columns[index])
+        constants = [[value] * len(rows) for value in self.constants]
+        return list(zip(*columns, *constants, strict=True))
 
     def write(self, prepared: list[tuple]) -> None:
         with connection.cursor() as cursor:
