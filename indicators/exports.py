@@ -35,6 +35,9 @@ def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None, *, guar
         return ["Section", "Reference", "Performance measure"], []
     columns = quarter_columns(quarter)
     areas = comparator_areas(rows)
+    # The page's column of the council's standing (comparators.comparison.attach_rankings),
+    # when any indicator has one: one line per comparator group, "; " between them.
+    rankings = any(row.rankings for row in rows)
     header = [
         "Section",
         "Reference",
@@ -47,6 +50,7 @@ def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None, *, guar
         "Variation (SPC)",
         "Assurance (SPC)",
         *[label for _, label in areas],
+        *(["Among other councils"] if rankings else []),
     ]
     records = []
     for row in rows:
@@ -64,6 +68,7 @@ def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None, *, guar
             row.variation.label if row.variation else "Not enough data",
             row.assurance.label if row.assurance else "-",
             *[row.comparators.get(area, "-") for area, _ in areas],
+            *(["; ".join(row.rankings) or "-"] if rankings else []),
         ]
         records.append([spreadsheet_text(cell) for cell in cells] if guard else cells)
     return header, records

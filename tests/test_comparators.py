@@ -2,13 +2,15 @@
 rank, quartile and group averages beside its own figures, and recovery plans' comparative
 tables built from them."""
 
+import csv
 from decimal import Decimal as D
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from comparators import ranking, services
 from comparators.imports import ImportRefused, import_comparators
@@ -431,6 +433,35 @@ def test_the_scorecard_gives_each_indicator_its_standing_in_a_column(client, nor
     html = client.get("/scorecard/").text
     assert "Among other councils" in html
     assert "North West: 2nd of 4, 2nd quartile (2011/12)" in html
+
+
+def test_the_scorecard_exports_carry_the_standing_column(client, north_west, make_indicator):
+    rated_indicator(lambda **fields: north_west, figures=[("Q3 2017/18", "75.0")])
+    uncompared = rated_indicator(make_indicator, figures=[("Q3 2017/18", "12.0")])
+    text = client.get("/scorecard/export.csv").content.decode("utf-8-sig")
+    records = list(csv.reader(StringIO(text)))
+    header, rows = records[0], {record[1]: record for record in records[1:]}
+    at = header.index("Among other councils")
+    assert at == len(header) - 1
+    assert rows[north_west.reference][at] == (
+        "England: average 73.8% (2011/12); North West: 2nd of 4, 2nd quartile (2011/12)"
+    )
+    assert rows[uncompared.reference][at] == "-"
+
+    book = load_workbook(BytesIO(client.get("/scorecard/export.xlsx").content))
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Among other councils")
+    cells = {row[1].value: row[column].value for row in sheet.iter_rows(min_row=2)}
+    assert cells[north_west.reference] == rows[north_west.reference][at]
+
+
+def test_the_scorecard_exports_have_no_standing_column_without_comparator_data(
+    client, make_indicator
+):
+    rated_indicator(make_indicator, figures=[("Q3 2017/18", "12.0")])
+    text = client.get("/scorecard/export.csv").content.decode("utf-8-sig")
+    assert "Among other councils" not in text and "12.0" in text
 
 
 def test_the_scorecard_costs_the_same_queries_with_3_and_30_compared_indicators(
