@@ -8,10 +8,6 @@ from indicators.models import Indicator
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Comparator figures (.csv, at most 20 MB)")
-    skip_unknown = forms.BooleanField(
-        required=False,
-        label="Skip the rows of measure codes that are not mapped to an indicator",
-    )
 
 
 class CouncilForm(forms.Form):

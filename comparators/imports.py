@@ -91,6 +91,12 @@ class ImportResult:
     replaced: int = 0
     missing: int = 0  # rows marked as not available
     skipped: int = 0  # rows of unknown codes, skipped when asked to
+    skipped_problems: int = 0  # rows with problems, skipped when asked to
+    kept: int = 0  # earlier figures kept because the row replacing them was left out
+    problem_rows: int = 0  # rows with at least one problem (or a conflicting repeat)
+    repeats: int = 0  # rows repeating an earlier row exactly, which change nothing
+    conflicts: int = 0  # areas and periods given two different figures
+    ready: int = 0  # rows that would be imported (figures and "not available" marks)
     areas_created: int = 0
     measures: int = 0
     periods: list[str] = field(default_factory=list)
@@ -109,7 +115,22 @@ class ImportResult:
         if self.skipped:
             codes = ", ".join(u.code for u in self.unknown)
             parts.append(f"{self.skipped} rows of unknown codes skipped ({codes})")
+        if self.skipped_problems:
+            parts.append(f"{self.skipped_problems} rows with problems skipped")
+        if self.kept:
+            parts.append(f"{self.kept} earlier figures of those rows kept")
+        if self.repeats:
+            parts.append(f"{self.repeats} repeated rows ignored")
         return "; ".join(parts) + "."
+
+    @property
+    def unknown_rows(self) -> int:
+        return sum(u.rows for u in self.unknown)
+
+    @property
+    def reported_rows(self) -> int:
+        """The rows a confirmation to skip what was reported would leave out."""
+        return self.problem_rows + self.unknown_rows
 
 
 def decode(data: bytes) -> str:
@@ -164,6 +185,9 @@ class _Parsed:
     values: list[tuple]
     new_areas: dict[str, Area]
     slices: dict[int, set[str]]  # measure id -> period keys
+    # (measure id, area code, period key) of rows left out for a problem: an earlier
+    # figure of the same area and period is kept rather than replaced by nothing.
+    held_back: set[tuple[int, str, str]] = field(default_factory=set)
 
 
 def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], result) -> _Parsed:
@@ -199,6 +223,8 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
     # Published figures repeat (a percentage to one decimal place has a thousand values):
     # each distinct text is read once.
     numbers: dict[str, Decimal | str] = {}
+    conflicts: set[tuple[str, str, str]] = set()  # keys given different figures
+    held_back: set[tuple[int, str, str]] = set()
     try:
         for row in reader:
             line = reader.line_num
@@ -313,23 +339,67 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                         )
                         ok = False
             if not ok:
+                if area_code and period_key is not None:
+                    held_back.add((measure_id, area_code, period_key))
                 continue
             key = (code, area_code, period_key)
             if key in seen:
+                first, first_value = seen[key]
+                if first_value == value:
+                    result.repeats += 1  # the same figure twice: harmless
+                    continue
                 problems.append(
-                    Problem(line, "", f"repeats line {seen[key]} ({code}, {area_code}, {period})")
+                    Problem(
+                        line,
+                        names["value"],
+                        f"{_shown(value)} for {code}, {area_code}, {period}, but line {first} "
+                        f"gives {_shown(first_value)}",
+                    )
                 )
+                conflicts.add(key)
+                held_back.add((measure_id, area_code, period_key))
                 continue
-            seen[key] = line
+            seen[key] = (line, value)
             slices.setdefault(measure_id, set()).add(period_key)
-            if value is not None:
-                values.append((measure_id, area_code, period, value))
+            values.append((measure_id, area_code, period, value, line))
     except csv.Error as error:
         raise ImportRefused(
             f"The file is not valid CSV at line {reader.line_num}: {error}."
         ) from None
+    bad_lines = {problem.line for problem in problems}
+    if conflicts:
+        # Two different figures for one area and period: neither is trusted, so skipping
+        # what was reported leaves out the first row as well.
+        firsts = {seen[key][0] for key in conflicts}
+        bad_lines |= firsts
+        values = [v for v in values if v[4] not in firsts]
+    result.problem_rows, result.conflicts = len(bad_lines), len(conflicts)
     result.unknown = sorted(unknown.values(), key=lambda u: u.code)
-    return _Parsed(values=values, new_areas=new_areas, slices=slices)
+    figures = [
+        (measure_id, area_code, period, value)
+        for measure_id, area_code, period, value, _ in values
+        if value is not None
+    ]
+    result.ready = len(values)
+    imported = {(m, code, period.key) for m, code, period, _, _ in values}
+    return _Parsed(
+        values=figures, new_areas=new_areas, slices=slices, held_back=held_back - imported
+    )
+
+
+def _shown(value: Decimal | None) -> str:
+    return "not available" if value is None else f"{value.normalize():f}"
+
+
+def _kept(held_back: set[tuple[int, str, str]], area_ids: dict[str, int]) -> list[tuple]:
+    """The stored figures of the rows left out for a problem, to be put back after their
+    slices are replaced (two queries' worth, whatever the number of rows)."""
+    codes = {pk: code for code, pk in area_ids.items()}
+    stored = ComparatorValue.objects.filter(
+        measure_id__in={m for m, _, _ in held_back},
+        area_id__in={area_ids[c] for _, c, _ in held_back if c in area_ids},
+    ).values_list(*INSERT_FIELDS)
+    return [row for row in stored.iterator() if (row[0], codes[row[1]], row[2].key) in held_back]
 
 
 def _number(text: str) -> Decimal | str:
@@ -347,18 +417,32 @@ def _number(text: str) -> Decimal | str:
 
 @transaction.atomic
 def import_comparators(
-    data: bytes, *, by=None, skip_unknown: bool = False, filename: str = ""
+    data: bytes,
+    *,
+    by=None,
+    skip_unknown: bool = False,
+    skip_problems: bool = False,
+    confirmed_skips: int | None = None,
+    filename: str = "",
 ) -> ImportResult:
     """Check the whole file, then replace the figures of every measure and period it holds.
-    Rows of codes no indicator is mapped to stop the import unless `skip_unknown`."""
+    Rows of codes no indicator is mapped to stop the import unless `skip_unknown`; rows
+    with problems stop it unless `skip_problems`. With `confirmed_skips` (the number of
+    rows the user saw reported and agreed to leave out) nothing is saved unless the check
+    reports exactly that many again."""
     text = decode(data)
     result = ImportResult()
     measures = {m.code: m for m in Measure.objects.select_related("indicator")}
     areas = {a.code: a for a in Area.objects.all()}
     parsed = parse(text, measures=measures, areas=areas, result=result)
-    if result.problems or (result.unknown and not skip_unknown):
+    if (
+        (result.problems and not skip_problems)
+        or (result.unknown and not skip_unknown)
+        or (confirmed_skips is not None and confirmed_skips != result.reported_rows)
+    ):
         return result
-    result.skipped = sum(u.rows for u in result.unknown)
+    result.skipped = result.unknown_rows
+    result.skipped_problems = result.problem_rows
     area_ids = {code: area.pk for code, area in areas.items()}
     if parsed.new_areas:
         created = Area.objects.bulk_create(parsed.new_areas.values(), batch_size=BATCH_SIZE)
@@ -372,7 +456,10 @@ def import_comparators(
         where = Q()
         for measure_id, keys in parsed.slices.items():
             where |= Q(measure_id=measure_id, period__in=sorted(keys))
-        result.replaced = ComparatorValue.objects.filter(where).delete()[0]
+        kept = _kept(parsed.held_back, area_ids) if parsed.held_back else []
+        result.replaced = ComparatorValue.objects.filter(where).delete()[0] - len(kept)
+        insert(ComparatorValue, INSERT_FIELDS, kept)
+        result.kept = len(kept)
     # One prepared statement for every row (scorecard.bulk): bulk_create spent three
     # quarters of a large import preparing each of the 300,000 x 5 values.
     insert(
@@ -393,7 +480,7 @@ def import_comparators(
         filename=filename[:255],
         rows=result.imported,
         replaced=result.replaced,
-        skipped=result.skipped,
+        skipped=result.skipped + result.skipped_problems,
         summary=result.summary(),
     )
     return result

@@ -134,7 +134,9 @@ class ImportRun(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     rows = models.PositiveIntegerField(help_text="Figures imported.")
     replaced = models.PositiveIntegerField(help_text="Figures of the same slices replaced.")
-    skipped = models.PositiveIntegerField(default=0, help_text="Rows of unknown codes skipped.")
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Rows left out when asked: of unknown codes, or with problems."
+    )
     summary = models.TextField(blank=True)
 
     class Meta:

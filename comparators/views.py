@@ -6,14 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from comparators import services
 from comparators.forms import CouncilForm, GroupForm, MeasureForm, UploadForm
 from comparators.imports import MAX_BYTES, ImportRefused, import_comparators
 from comparators.models import Area, ComparatorGroup, ImportRun, Measure
 from indicators.roles import is_performance_team
+from operations.pending_uploads import PendingUpload
 
 PROBLEMS_SHOWN = 200
+PENDING = PendingUpload("comparators_upload", ".csv")
 
 
 def _require_team(user) -> None:
@@ -50,9 +53,19 @@ def index(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def upload(request):
-    """Upload a CSV of comparator figures: all or nothing, every problem listed."""
+    """Upload a CSV of comparator figures. Every row is checked first: a clean file is
+    imported at once; otherwise every problem and unknown code is listed, nothing is saved,
+    and the file waits for the team to leave out the reported rows, or to cancel."""
     _require_team(request.user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "cancel":
+        PENDING.discard(request)
+        messages.success(request, "Nothing was imported; the uploaded file is deleted.")
+        return redirect("comparators:upload")
+    if action == "skip":
+        return _import_skipping(request)
     result, refused = None, ""
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -60,19 +73,61 @@ def upload(request):
         if file.size > MAX_BYTES:
             refused = "The file is over 20 MB; split it by measure or period."
         else:
+            data = file.read()
             try:
-                result = import_comparators(
-                    file.read(),
-                    by=request.user,
-                    skip_unknown=form.cleaned_data["skip_unknown"],
-                    filename=file.name,
-                )
+                result = import_comparators(data, by=request.user, filename=file.name)
             except ImportRefused as error:
                 refused = str(error)
-        if result is not None and result.saved:
-            messages.success(request, f"Imported {result.summary()}")
-            return redirect("comparators:index")
+            if result is not None and result.saved:
+                PENDING.discard(request)
+                messages.success(request, f"Imported {result.summary()}")
+                return redirect("comparators:index")
+            if result is not None and result.ready:
+                PENDING.store(request, data, name=file.name, skips=result.reported_rows)
+            else:
+                PENDING.discard(request)
+    return _upload_page(request, form, result, refused)
+
+
+def _import_skipping(request):
+    """Import the waiting file without the rows reported, if the check still reports
+    exactly the rows the user agreed to leave out."""
+    path, pending = PENDING.get(request)
+    if path is None:
+        messages.error(request, "The uploaded file is no longer waiting: upload it again.")
+        return redirect("comparators:upload")
+    try:
+        result = import_comparators(
+            path.read_bytes(),
+            by=request.user,
+            skip_unknown=True,
+            skip_problems=True,
+            confirmed_skips=pending["skips"],
+            filename=pending["name"],
+        )
+    except ImportRefused as error:
+        PENDING.discard(request)
+        messages.error(request, str(error))
+        return redirect("comparators:upload")
+    if result.saved:
+        PENDING.discard(request)
+        messages.success(request, f"Imported {pending['name']}: {result.summary()}")
+        return redirect("comparators:index")
+    # Codes were mapped (or groups changed) since the check: show the new report.
+    changed = (
+        f"The check now reports {result.reported_rows} rows to leave out, not "
+        f"{pending['skips']}. Nothing was imported: look at the rows again."
+    )
+    if result.ready:
+        PENDING.store(request, path.read_bytes(), name=pending["name"], skips=result.reported_rows)
+    else:
+        PENDING.discard(request)
+    return _upload_page(request, UploadForm(), result, "", changed=changed)
+
+
+def _upload_page(request, form, result, refused, changed=""):
     problems = result.problems if result else []
+    path, pending = PENDING.get(request)
     return render(
         request,
         "comparators/upload.html",
@@ -80,8 +135,10 @@ def upload(request):
             "form": form,
             "result": result,
             "refused": refused,
+            "changed": changed,
             "problems": problems[:PROBLEMS_SHOWN],
             "more_problems": max(0, len(problems) - PROBLEMS_SHOWN),
+            "waiting": pending if result is not None and path is not None else None,
             "nav": "scorecard",
         },
     )

@@ -1,17 +1,10 @@
 """The catalogue pages (performance team): template and export downloads, upload, a dry-run
-preview, then the import. The uploaded file waits between the two steps under
-MEDIA_ROOT/imports/ under a random name kept in the uploader's session, and is deleted
-once imported or cancelled (or, abandoned, by the next upload after a day)."""
+preview, then the import. The uploaded file waits between the two steps as a
+PendingUpload (operations.pending_uploads)."""
 
 import io
-import os
-import re
-import secrets
-import time
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,21 +15,14 @@ from django.views.decorators.http import require_http_methods
 from indicators.catalogue import build_catalogue_workbook, export_catalogue, import_catalogue
 from indicators.roles import is_performance_team
 from indicators.workbooks import MAX_BYTES, XLSX, ImportRefused
+from operations.pending_uploads import PendingUpload
 
-SESSION_KEY = "catalogue_upload"
-TOKEN = re.compile(r"[0-9a-f]{32}")
-ABANDONED_AFTER = 24 * 3600
+PENDING = PendingUpload("catalogue_upload", ".xlsx")
 
 
 def _require_team(user) -> None:
     if not is_performance_team(user):
         raise PermissionDenied("The catalogue is for the performance team.")
-
-
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _workbook_response(book, name: str) -> HttpResponse:
@@ -69,44 +55,6 @@ class CatalogueForm(forms.Form):
     )
 
 
-def _pending(request) -> tuple[Path, dict] | tuple[None, None]:
-    """The uploaded workbook waiting in this user's session, if it is still there."""
-    pending = request.session.get(SESSION_KEY)
-    if (
-        not isinstance(pending, dict)
-        or pending.get("user") != request.user.pk
-        or not TOKEN.fullmatch(str(pending.get("token", "")))
-    ):
-        return None, None
-    path = _folder() / f"{pending['token']}.xlsx"
-    return (path, pending) if path.exists() else (None, None)
-
-
-def _discard(request) -> None:
-    path, _ = _pending(request)
-    if path is not None:
-        path.unlink(missing_ok=True)
-    request.session.pop(SESSION_KEY, None)
-
-
-def _store(request, data: bytes, *, name: str, create_owners: bool) -> None:
-    _discard(request)
-    folder = _folder()
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < time.time() - ABANDONED_AFTER:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    descriptor = os.open(folder / f"{token}.xlsx", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-    request.session[SESSION_KEY] = {
-        "token": token,
-        "user": request.user.pk,
-        "name": name[:100],
-        "create_owners": create_owners,
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
@@ -127,7 +75,7 @@ def upload(request):
             except ImportRefused as error:
                 refused = str(error)
             if result is not None and not result.problems:
-                _store(request, data, name=uploaded.name, create_owners=create_owners)
+                PENDING.store(request, data, name=uploaded.name, create_owners=create_owners)
                 return redirect("returns:catalogue_preview")
     return render(
         request,
@@ -140,11 +88,11 @@ def upload(request):
 @require_http_methods(["GET", "POST"])
 def preview(request):
     _require_team(request.user)
-    path, pending = _pending(request)
+    path, pending = PENDING.get(request)
     if path is None:
         return render(request, "returns/catalogue_preview.html", {"nav": "returns"})
     if request.method == "POST" and request.POST.get("action") == "cancel":
-        _discard(request)
+        PENDING.discard(request)
         messages.success(request, "Nothing was imported; the uploaded workbook is deleted.")
         return redirect("returns:catalogue")
     dry_run = not (request.method == "POST" and request.POST.get("action") == "import")
@@ -156,11 +104,11 @@ def preview(request):
             create_owners=pending["create_owners"],
         )
     except ImportRefused as error:
-        _discard(request)
+        PENDING.discard(request)
         messages.error(request, str(error))
         return redirect("returns:catalogue")
     if not dry_run and not result.problems:
-        _discard(request)
+        PENDING.discard(request)
         messages.success(request, f"Imported {pending['name']}. {result.summary()}")
         return redirect("returns:catalogue")
     return render(

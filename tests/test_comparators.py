@@ -259,7 +259,7 @@ def test_every_problem_is_listed_by_line_and_column_and_nothing_is_saved(measure
         "3D,E06000008,Blackburn,Local authority,2011/13,70",
         "3D,E06000007,Warrington,Local authority,2011/12,seventy",
         "3D,E06000006,Halton,Local authority,2011/12,101",
-        "3D,E10000017,Lancashire,Local authority,2011/12,74.7",
+        "3D,E10000017,Lancashire,Local authority,2011/12,74.9",
         "3D,E10000017,Lancashire,Region,2010/11,74.7",
         "3D,E08000001",
         ",E08000002,Bury,Local authority,2011/12,1",
@@ -277,7 +277,7 @@ def test_every_problem_is_listed_by_line_and_column_and_nothing_is_saved(measure
     assert problems[1].startswith('Line 4, Period: "2011/13" is not a period')
     assert problems[2] == 'Line 5, Value: "seventy" is not a number'
     assert problems[3] == "Line 6, Value: A percentage cannot be over 100: 101 was entered. (ASC1)"
-    assert problems[4] == "Line 7: repeats line 2 (3D, E10000017, 2011/12)"
+    assert problems[4] == "Line 7, Value: 74.9 for 3D, E10000017, 2011/12, but line 2 gives 74.7"
     assert problems[5] == "Line 8, Area type: E10000017 is local authority on line 2"
     assert problems[6] == "Line 9: the row has 2 cells; the header has 6"
     assert problems[7] == "Line 10, Measure code: no measure code"
@@ -285,6 +285,53 @@ def test_every_problem_is_listed_by_line_and_column_and_nothing_is_saved(measure
     assert problems[9] == 'Line 11, Value: "NaN" is not a number'
     assert problems[10].startswith("Line 12, Value: A rate per population figure cannot be neg")
     assert len(problems) == 11
+
+
+def test_reported_rows_are_left_out_only_when_the_user_says_so(measured):
+    data = _csv(
+        "3D,E10000017,Lancashire,Local authority,2011/12,74.7",
+        "3D,E06000009,Blackpool,Local authority,2011/12,72.3",
+        "3D,E06000009,Blackpool,Local authority,2011/12,72.3",
+        "3D,E06000008,Blackburn,Local authority,2011/12,77.8",
+        "3D,E06000008,Blackburn,Local authority,2011/12,78.8",
+        "3D,E08000001,Bolton,Local authority,2011/13,72.4",
+        "3D,E08000002,Bury,Local authority,2011/12,seventy",
+        "9Z,E08000002,Bury,Local authority,2011/12,1",
+    )
+    import_comparators(
+        _csv(
+            "3D,E08000002,Bury,Local authority,2011/12,70",
+            "3D,E06000008,Blackburn,Local authority,2011/12,77",
+            "3D,E08000003,Manchester,Local authority,2011/12,71",
+        )
+    )
+    earlier = set(ComparatorValue.objects.values_list("area__code", "value"))
+    refused = import_comparators(data)
+    assert not refused.saved
+    assert set(ComparatorValue.objects.values_list("area__code", "value")) == earlier
+    # Blackburn's two different figures, Bolton's period, Bury's figure; the exact
+    # repeat of Blackpool changes nothing and is not a problem.
+    assert (refused.problem_rows, refused.unknown_rows, refused.reported_rows) == (4, 1, 5)
+    assert (refused.ready, refused.repeats, refused.conflicts) == (2, 1, 1)
+    assert not import_comparators(data, skip_problems=True).saved  # the unknown code still
+    stale = import_comparators(data, skip_problems=True, skip_unknown=True, confirmed_skips=4)
+    assert not stale.saved
+    assert set(ComparatorValue.objects.values_list("area__code", "value")) == earlier
+    done = import_comparators(data, skip_problems=True, skip_unknown=True, confirmed_skips=5)
+    assert done.saved and (done.imported, done.skipped_problems, done.skipped) == (2, 4, 1)
+    # The slice is replaced: Manchester, not in the file, goes; Blackburn and Bury, whose
+    # rows were left out, keep the figures they had.
+    assert sorted(ComparatorValue.objects.values_list("area__code", "value")) == [
+        ("E06000008", D("77")),
+        ("E06000009", D("72.3")),
+        ("E08000002", D("70")),
+        ("E10000017", D("74.7")),
+    ]
+    assert (done.replaced, done.kept) == (1, 2)
+    assert "2 earlier figures of those rows kept" in done.summary()
+    assert "4 rows with problems skipped" in done.summary()
+    assert "1 repeated rows ignored" in done.summary()
+    assert ImportRun.objects.latest("pk").skipped == 5
 
 
 def test_an_area_kept_as_one_type_is_not_silently_retyped(measured):
@@ -369,6 +416,22 @@ def test_the_command_imports_and_reports_problems(measured, tmp_path):
     out = StringIO()
     call_command("import_comparators", str(unknown), "--skip-unknown", stdout=out)
     assert "1 rows of unknown codes skipped (ZZ)" in out.getvalue()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        _csv(
+            "3D,E10000017,Lancashire,Local authority,2012/13,74.7",
+            "3D,E06000009,Blackpool,Local authority,2012/13,lots",
+        )
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="use --skip-problems to import the other rows"):
+        call_command("import_comparators", str(bad), stderr=err)
+    assert 'Line 3, Value: "lots" is not a number' in err.getvalue()
+    out, err = StringIO(), StringIO()
+    call_command("import_comparators", str(bad), "--skip-problems", stdout=out, stderr=err)
+    assert 'Line 3, Value: "lots" is not a number' in err.getvalue()
+    assert "1 figures for 1 measure (2012/13)" in out.getvalue()
+    assert "1 rows with problems skipped" in out.getvalue()
     with pytest.raises(CommandError, match="is an Excel workbook"):
         (tmp_path / "book.csv").write_bytes(b"PK\x03\x04...")
         call_command("import_comparators", str(tmp_path / "book.csv"))
@@ -525,13 +588,14 @@ def test_the_upload_page_lists_unknown_codes_then_imports_when_told_to_skip(
     assert "Measure code &quot;9Z&quot; is not mapped to an indicator: 1 row (line 3)" in page.text
     assert 'href="/comparators/measures/new/?code=9Z"' in page.text
     assert ComparatorValue.objects.count() == 0
-    done = client.post(
-        "/comparators/import/",
-        {"file": SimpleUploadedFile("nw.csv", data, "text/csv"), "skip_unknown": "on"},
-        follow=True,
-    )
-    assert "Imported 1 figures for 1 measure (2011/12)" in done.text
+    assert "Import the rest of nw.csv?" in page.text
+    assert "Import 1 row, leaving out 1" in page.text
+    done = client.post("/comparators/import/", {"action": "skip"}, follow=True)
+    assert "Imported nw.csv: 1 figures for 1 measure (2011/12)" in done.text
+    assert "1 rows of unknown codes skipped (9Z)" in done.text
     assert ComparatorValue.objects.count() == 1
+    again = client.post("/comparators/import/", {"action": "skip"}, follow=True)
+    assert "The uploaded file is no longer waiting: upload it again." in again.text
     bad = client.post(
         "/comparators/import/",
         {"file": SimpleUploadedFile("nw.csv", _csv("3D,E1,X,Parish,2011/12,1"), "text/csv")},
@@ -542,6 +606,36 @@ def test_the_upload_page_lists_unknown_codes_then_imports_when_told_to_skip(
         {"file": SimpleUploadedFile("nw.csv", b"PK\x03\x04xx", "text/csv")},
     )
     assert "The file is an Excel workbook" in workbook.text
+
+
+def test_leaving_out_rows_needs_the_same_report_and_cancel_deletes_the_file(
+    client, measured, priya, settings, tmp_path, make_indicator
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(priya)
+    data = _csv(
+        "3D,E10000017,Lancashire,Local authority,2011/12,74.7",
+        "9Z,E10000017,Lancashire,Local authority,2011/12,1",
+        "3D,E06000009,Blackpool,Local authority,2011/12,high",
+    )
+    page = client.post(
+        "/comparators/import/", {"file": SimpleUploadedFile("nw.csv", data, "text/csv")}
+    )
+    assert "Import 1 row, leaving out 2" in page.text
+    (waiting,) = (tmp_path / "imports").glob("*.csv")
+    assert waiting.read_bytes() == data and waiting.stat().st_mode & 0o777 == 0o600
+    # 9Z is mapped before the team confirms: the report is not the one they agreed to.
+    services.save_measure(code="9Z", indicator=make_indicator(frequency="annual"))
+    changed = client.post("/comparators/import/", {"action": "skip"})
+    assert "The check now reports 1 rows to leave out, not 2. Nothing was imported" in changed.text
+    assert "Import 2 rows, leaving out 1" in changed.text
+    assert ComparatorValue.objects.count() == 0
+    client.post("/comparators/import/", {"action": "cancel"})
+    assert not list((tmp_path / "imports").glob("*.csv"))
+    assert ComparatorValue.objects.count() == 0
+    assert "Import the rest" not in client.get("/comparators/import/").text
 
 
 def test_the_team_maps_codes_keeps_groups_and_chooses_the_council(client, north_west, priya):

@@ -18,14 +18,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Skip rows of measure codes not mapped to an indicator (default: refuse).",
         )
+        parser.add_argument(
+            "--skip-problems",
+            action="store_true",
+            help="Leave out the rows with problems, listed first, and import the rest "
+            "(default: refuse the whole file).",
+        )
 
-    def handle(self, *args, file: Path, skip_unknown: bool, **options):
+    def handle(self, *args, file: Path, skip_unknown: bool, skip_problems: bool, **options):
         try:
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
-            result = import_comparators(data, skip_unknown=skip_unknown, filename=file.name)
+            result = import_comparators(
+                data, skip_unknown=skip_unknown, skip_problems=skip_problems, filename=file.name
+            )
         except ImportRefused as error:
             raise CommandError(str(error)) from None
         for problem in result.problems:
@@ -36,5 +44,10 @@ class Command(BaseCommand):
             self.stderr.write("Map these codes (or use --skip-unknown to leave their rows out).")
         if not result.saved:
             count = len(result.problems) + (0 if skip_unknown else len(result.unknown))
-            raise CommandError(f"{count} problem(s); nothing was imported.")
+            hint = (
+                " Put them right, or use --skip-problems to import the other rows."
+                if result.problems and not skip_problems
+                else ""
+            )
+            raise CommandError(f"{count} problem(s); nothing was imported.{hint}")
         self.stdout.write(self.style.SUCCESS(f"Imported {file.name}: {result.summary()}"))
