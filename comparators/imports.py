@@ -313,7 +313,6 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                 ok = False
             value_text = row[i_value].strip()
             if value_text.lower() in MISSING:
-                result.missing += 1
                 value = None
             else:
                 value = numbers.get(value_text)
@@ -380,7 +379,7 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
         for measure_id, area_code, period, value, _ in values
         if value is not None
     ]
-    result.ready = len(values)
+    result.ready, result.missing = len(values), len(values) - len(figures)
     imported = {(m, code, period.key) for m, code, period, _, _ in values}
     return _Parsed(
         values=figures, new_areas=new_areas, slices=slices, held_back=held_back - imported

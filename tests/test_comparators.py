@@ -332,6 +332,9 @@ def test_reported_rows_are_left_out_only_when_the_user_says_so(measured):
     assert "4 rows with problems skipped" in done.summary()
     assert "1 repeated rows ignored" in done.summary()
     assert ImportRun.objects.latest("pk").skipped == 5
+    # A "not available" mark on a row with a problem is not counted as one.
+    odd = import_comparators(_csv("3D,E08000004,Rochdale,Local authority,2011/13,.."))
+    assert (odd.missing, odd.problem_rows, odd.ready) == (0, 1, 0)
 
 
 def test_an_area_kept_as_one_type_is_not_silently_retyped(measured):
