@@ -170,7 +170,7 @@ class _Writes:
     new_targets: list = field(default_factory=list)
     changed_targets: list = field(default_factory=list)
     new_values: list = field(default_factory=list)
-    changed_values: list = field(default_factory=list)
+    changed_values: list = field(default_factory=list)  # (pk, entry of _same)
     new_notes: list = field(default_factory=list)
     changed_notes: list = field(default_factory=list)
 
@@ -507,10 +507,29 @@ def _unknown(sheet, number, reference):
     )
 
 
+HELD_FIELDS = (
+    "pk",
+    "indicator_id",
+    "period",
+    "value",
+    "count",
+    "missing_reason",
+    "status",
+    "qualifier",
+    "state",
+    "is_current",
+    "superseded",
+)
+
+
 def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
     current, published = {}, {}
-    for value in Value.objects.filter(indicator_id__in=saved_ids).filter(
-        Q(is_current=True) | Q(state=ValueState.PUBLISHED, superseded=False)
+    # Tens of thousands of figures held: compared as plain rows, not model instances; the
+    # few that change are read again as instances to be saved (_write).
+    for value in (
+        Value.objects.filter(indicator_id__in=saved_ids)
+        .filter(Q(is_current=True) | Q(state=ValueState.PUBLISHED, superseded=False))
+        .values_list(*HELD_FIELDS, named=True)
     ):
         key = (value.indicator_id, value.period)
         if value.is_current:
@@ -632,16 +651,14 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                 "Figure",
                 number,
                 reference,
-                f"{period} is {row.get_state_display().lower()} on the return; "
+                f"{period} is {ValueState(row.state).label.lower()} on the return; "
                 "change it there, or leave this row as it was",
             )
             continue
         else:
             # A migrated history corrected during onboarding is edited in place, not made a
             # "(revised)" revision: the audit trail keeps the old figure and who changed it.
-            row.value, row.count, row.missing_reason, row.status, row.qualifier = entry
-            row.version += 1
-            writes.changed_values.append(row)
+            writes.changed_values.append((row.pk, entry))
             outcome = "changed"
         text = tuple(cell_text(line[h]) for h in ("Issues", "Causes", "Actions"))
         note = notes.get(held_key) if pk else None
@@ -656,7 +673,8 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
         plans[reference].history[outcome] += 1
 
 
-def _same(value: Value, entry: tuple) -> bool:
+def _same(value, entry: tuple) -> bool:
+    """Whether a figure held (a row of HELD_FIELDS) is the workbook's entry."""
     return (
         value.value,
         value.count,
@@ -720,8 +738,13 @@ def _write(writes: _Writes, by) -> None:
         constants={"state": ValueState.PUBLISHED},
     )
     if writes.changed_values:
+        entries = dict(writes.changed_values)
+        changed = list(Value.objects.filter(pk__in=entries))
+        for row in changed:
+            row.value, row.count, row.missing_reason, row.status, row.qualifier = entries[row.pk]
+            row.version += 1
         bulk_update_with_history(
-            writes.changed_values,
+            changed,
             Value,
             ["value", "count", "missing_reason", "status", "qualifier", "version"],
             default_user=by,
