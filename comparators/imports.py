@@ -149,9 +149,11 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
         raise ImportRefused(
-            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). "
-            'Save it as "CSV UTF-8 (comma delimited)".'
+            f"The file is not UTF-8 text (byte {error.start + 1}, on line {line}, cannot be "
+            'read; a file saved as plain "CSV" by Excel is in Windows encoding). '
+            'Save it as "CSV UTF-8 (comma delimited)" and upload that.'
         ) from None
 
 

@@ -352,7 +352,13 @@ def test_an_area_kept_as_one_type_is_not_silently_retyped(measured):
         (b"PK\x03\x04rest-of-a-workbook", "The file is an Excel workbook"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old", "The file is an Excel workbook"),
         (b"Measure code,\x00\x01\x02", "The file is not text"),
-        (b"Measure code,Area code\n\xff\xfe", "The file is not UTF-8 text (byte 24"),
+        (b"Measure code,Area code\n\xff\xfe", "The file is not UTF-8 text (byte 24, on line 2,"),
+        (
+            b"Measure code,Area code,Area name,Area type,Period,Value\n"
+            b"3D,E1,Caf\xe9 Town,Local authority,2011/12,1\n",
+            "The file is not UTF-8 text (byte 66, on line 2, cannot be read; a file saved as "
+            'plain "CSV" by Excel is in Windows encoding)',
+        ),
         (b"Code,Area,Value\n1A,E1,3\n", "Missing: measure code, area code, area name"),
         (
             b"Measure code;Area code;Area name;Area type;Period;Value\n",
