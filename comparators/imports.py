@@ -362,7 +362,7 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                 continue
             seen[key] = (line, value)
             slices.setdefault(measure_id, set()).add(period_key)
-            values.append((measure_id, area_code, period, value, line))
+            values.append((measure_id, area_code, period, period_key, value, line))
     except csv.Error as error:
         raise ImportRefused(
             f"The file is not valid CSV at line {reader.line_num}: {error}."
@@ -373,19 +373,18 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
         # what was reported leaves out the first row as well.
         firsts = {seen[key][0] for key in conflicts}
         bad_lines |= firsts
-        values = [v for v in values if v[4] not in firsts]
+        values = [v for v in values if v[5] not in firsts]
     result.problem_rows, result.conflicts = len(bad_lines), len(conflicts)
     result.unknown = sorted(unknown.values(), key=lambda u: u.code)
     figures = [
         (measure_id, area_code, period, value)
-        for measure_id, area_code, period, value, _ in values
+        for measure_id, area_code, period, _, value, _ in values
         if value is not None
     ]
     result.ready, result.missing = len(values), len(values) - len(figures)
-    imported = {(m, code, period.key) for m, code, period, _, _ in values}
-    return _Parsed(
-        values=figures, new_areas=new_areas, slices=slices, held_back=held_back - imported
-    )
+    if held_back:  # a key left out on one row but given by another is not held back
+        held_back -= {(m, code, key) for m, code, _, key, _, _ in values}
+    return _Parsed(values=figures, new_areas=new_areas, slices=slices, held_back=held_back)
 
 
 def _shown(value: Decimal | None) -> str:
@@ -461,13 +460,14 @@ def import_comparators(
         result.replaced = ComparatorValue.objects.filter(where).delete()[0] - len(kept)
         insert(ComparatorValue, INSERT_FIELDS, kept)
         result.kept = len(kept)
+    ends = {period: period.end for period in {v[2] for v in parsed.values}}
     # One prepared statement for every row (scorecard.bulk): bulk_create spent three
     # quarters of a large import preparing each of the 300,000 x 5 values.
     insert(
         ComparatorValue,
         INSERT_FIELDS,
         [
-            (measure_id, area_ids[code], period, period.end, value)
+            (measure_id, area_ids[code], period, ends[period], value)
             for measure_id, code, period, value in parsed.values
         ],
     )
