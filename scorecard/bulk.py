@@ -5,8 +5,9 @@ of every object one field at a time, and sends one statement per batch. These se
 prepared statement for all the rows (executemany), each column's value prepared once per
 distinct value (a workbook repeats the same few dozen periods thousands of times), so the
 number of queries does not grow with the number of rows. `create_with_history` also writes
-the django-simple-history rows that `bulk_create_with_history` would, so the audit trail of
-an imported figure names the person who imported it.
+the django-simple-history rows that `bulk_create_with_history` would (copied by the database
+from the rows just written), so the audit trail of an imported figure names the person who
+imported it.
 
 Rows are tuples in the order of the `fields` given (attribute names: "indicator_id", not
 "indicator"); every other column takes its model default, or the value in `constants`.
@@ -117,7 +118,7 @@ def create_with_history(
     table.write(prepared)
     pks = _read_back(table, prepared, key)
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        _write_history(table, prepared, pks, by)
+        _write_history(model, pks, by)
     return pks
 
 
@@ -143,24 +144,33 @@ def _read_back(table: _Table, prepared: list[tuple], key: Sequence[str]) -> list
     return [found[k] for k in wanted]
 
 
-def _write_history(table: _Table, prepared: list[tuple], pks: list, by) -> None:
-    history = table.model.history.model
+def _write_history(model, pks: list, by) -> None:
+    """A "created" history row for each new row, copied by the database itself from the
+    rows just written (INSERT ... SELECT), so no value travels twice."""
+    history, meta = model.history.model, model._meta
+    quote = connection.ops.quote_name
+    tracked = [history._meta.get_field(f.attname).column for f in meta.concrete_fields]
     extra = {
         "history_date": timezone.now(),
         "history_change_reason": None,
         "history_type": "+",
         "history_user_id": by.pk if by is not None else None,
     }
-    pk = table.model._meta.pk.attname
-    history_table = _Table(history, [*(f.attname for f in table.all_fields), pk, *extra])
-    tail = (
-        tuple(
-            history._meta.get_field(name).get_db_prep_save(value, connection)
-            for name, value in extra.items()
-        )
-        + history_table.constants
+    columns = [quote(c) for c in tracked + [history._meta.get_field(n).column for n in extra]]
+    stamp = [history._meta.get_field(n).get_db_prep_save(v, connection) for n, v in extra.items()]
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(quote(c) for c in tracked)}, %s, %s, %s, %s "
+        f"FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} "
     )
-    history_table.write([row + (key,) + tail for row, key in zip(prepared, pks, strict=True)])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{sql}= ANY(%s)", [*stamp, list(pks)])
+            return
+        chunk = (connection.features.max_query_params or 65_535) - len(stamp)
+        for start in range(0, len(pks), chunk):
+            part = pks[start : start + chunk]
+            cursor.execute(f"{sql}IN ({', '.join(['%s'] * len(part))})", [*stamp, *part])
 
 
 def create_objects_with_history(

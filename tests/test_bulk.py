@@ -113,3 +113,24 @@ def test_a_constant_for_a_column_the_model_lacks_is_refused(db):
     with pytest.raises(ValueError, match="Section has no column colour"):
         insert(Section, ("name",), [("Live Well",)], constants={"colour": "red"})
     assert not Section.objects.exists()
+
+
+def test_a_database_taking_few_parameters_gets_the_work_in_pieces(make_indicator, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(type(connection.features), "max_query_params", 50)
+    indicators = [make_indicator() for _ in range(60)]  # more first-key values than a piece
+    quarter = FinancialQuarter(2017, 1)
+    pks = create_with_history(
+        Commentary,
+        ("indicator_id", "period", "issues", "causes", "actions"),
+        [(indicator.pk, quarter, indicator.reference, "", "") for indicator in indicators],
+        key=["indicator_id", "period"],
+        by=None,
+    )
+    saved = Commentary.objects.in_bulk(pks)
+    assert [saved[pk].issues for pk in pks] == [i.reference for i in indicators]
+    history = Commentary.history.filter(id__in=pks)
+    assert sorted(history.values_list("id", "issues")) == sorted(
+        (pk, saved[pk].issues) for pk in pks
+    )
