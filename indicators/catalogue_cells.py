@@ -49,11 +49,18 @@ def decimal(cell, *, places: int = 6) -> Decimal | None:
     return number
 
 
+_TOO_LARGE = {places: Decimal(10) ** (20 - places) for places in range(21)}
+
+
 def check_fits(number: Decimal, places: int = 6) -> None:
-    exponent = number.normalize().as_tuple().exponent
+    """That a figure fits the database's 20 digits with `places` decimal places (trailing
+    zeros, as in "1.50000000", do not count). Called for every figure of an import."""
+    exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise CellError(f"{plain(number)} has more than {places} decimal places")
-    if abs(number) >= Decimal(10) ** (20 - places):
+        exponent = number.normalize().as_tuple().exponent  # only when it might not fit
+        if isinstance(exponent, int) and -exponent > places:
+            raise CellError(f"{plain(number)} has more than {places} decimal places")
+    if abs(number) >= _TOO_LARGE[places]:
         raise CellError(f"{plain(number)} is too large")
 
 

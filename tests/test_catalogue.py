@@ -504,3 +504,30 @@ def test_import_queries_do_not_grow_with_rows(priya):
         counts.append(len(captured))
     assert counts == [counts[0], counts[0]]
     assert counts[0] == 17  # each kind of row: written, its keys read back, its history
+
+
+def test_figures_must_fit_the_places_and_digits_the_database_keeps(priya, make_indicator):
+    make_indicator(reference="NUM1", unit="number", decimal_places=2)
+    data = workbook(
+        [],
+        [row(TARGETS, reference="NUM1", year="2017/18", kind="Year-end", target="1.234")],
+        [
+            row(HISTORY, reference="NUM1", period="Q1 2017/18", figure="12.1234567"),
+            row(HISTORY, reference="NUM1", period="Q2 2017/18", figure="1.500000000"),
+            row(HISTORY, reference="NUM1", period="Q3 2017/18", figure="123456789012345"),
+            row(HISTORY, reference="NUM1", period="Q4 2017/18", figure="99999999999999"),
+        ],
+    )
+    result = import_catalogue(data, by=priya, dry_run=True)
+    assert [str(p) for p in result.problems] == [
+        "History C2 (NUM1): 12.1234567 has more than 6 decimal places",
+        "History C4 (NUM1): 123456789012345 is too large",
+    ]
+    fixed = workbook(
+        [],
+        [row(TARGETS, reference="NUM1", year="2017/18", kind="Year-end", target="1.2345670")],
+        [row(HISTORY, reference="NUM1", period="Q2 2017/18", figure="1.500000000")],
+    )
+    assert import_catalogue(fixed, by=priya).problems == []
+    assert Value.objects.get().value == Decimal("1.5")
+    assert Target.objects.get().value == Decimal("1.234567")
