@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from comparators.models import Area, AreaKind, ComparatorValue, ImportRun, Measure
@@ -415,8 +415,21 @@ def _number(text: str) -> Decimal | str:
     return number.quantize(Decimal("0.000001")) if number.as_tuple().exponent < -6 else number
 
 
+def import_comparators(data: bytes, **options) -> ImportResult:
+    """Check the whole file, then replace the figures of every measure and period it holds
+    (see _import). Raises ImportRefused for a file that cannot be read, or when another
+    import of the same figures commits first."""
+    try:
+        return _import(data, **options)
+    except IntegrityError:
+        raise ImportRefused(
+            "Figures of the same measures and periods were imported by someone else at the "
+            "same time: nothing was saved. Upload the file again."
+        ) from None
+
+
 @transaction.atomic
-def import_comparators(
+def _import(
     data: bytes,
     *,
     by=None,

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from simple_history.utils import bulk_update_with_history
@@ -170,7 +170,7 @@ class _Writes:
     new_targets: list = field(default_factory=list)
     changed_targets: list = field(default_factory=list)
     new_values: list = field(default_factory=list)
-    changed_values: list = field(default_factory=list)  # (pk, entry of _same)
+    changed_values: list = field(default_factory=list)  # (pk, version, entry of _same)
     new_notes: list = field(default_factory=list)
     changed_notes: list = field(default_factory=list)
 
@@ -187,8 +187,23 @@ def import_catalogue(
     writes = _plan(sheets, result, create_owners=create_owners)
     if result.problems or dry_run:
         return result
-    _write(writes, by)
+    try:
+        _write(writes, by)
+    except (IntegrityError, _Changed):
+        # Someone saved figures or indicators of this workbook between the check and the
+        # writes: the transaction is rolled back, and a new check will show the changes.
+        result.problems.append(Problem("", "", "", CHANGED_MEANWHILE))
     return result
+
+
+CHANGED_MEANWHILE = (
+    "Scorecard changed while the workbook was being imported (someone saved figures or "
+    "indicators it holds): nothing was saved. Check the workbook again, then import it."
+)
+
+
+class _Changed(Exception):
+    """A figure the import corrects was saved by someone else after the check."""
 
 
 def _plan(sheets: dict, result: CatalogueResult, *, create_owners: bool) -> _Writes:
@@ -519,6 +534,7 @@ HELD_FIELDS = (
     "state",
     "is_current",
     "superseded",
+    "version",
 )
 
 
@@ -658,7 +674,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
         else:
             # A migrated history corrected during onboarding is edited in place, not made a
             # "(revised)" revision: the audit trail keeps the old figure and who changed it.
-            writes.changed_values.append((row.pk, entry))
+            writes.changed_values.append((row.pk, row.version, entry))
             outcome = "changed"
         text = tuple(cell_text(line[h]) for h in ("Issues", "Causes", "Actions"))
         note = notes.get(held_key) if pk else None
@@ -738,10 +754,13 @@ def _write(writes: _Writes, by) -> None:
         constants={"state": ValueState.PUBLISHED},
     )
     if writes.changed_values:
-        entries = dict(writes.changed_values)
-        changed = list(Value.objects.filter(pk__in=entries))
+        entries = {pk: (version, entry) for pk, version, entry in writes.changed_values}
+        changed = list(Value.objects.select_for_update().filter(pk__in=entries))
         for row in changed:
-            row.value, row.count, row.missing_reason, row.status, row.qualifier = entries[row.pk]
+            version, entry = entries[row.pk]
+            if row.version != version:
+                raise _Changed(row.pk)
+            row.value, row.count, row.missing_reason, row.status, row.qualifier = entry
             row.version += 1
         bulk_update_with_history(
             changed,

@@ -30,12 +30,12 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.sheet} {self.cell}"
-        return (
-            f"{where} ({self.reference}): {self.reason}"
-            if self.reference
-            else f"{where}: {self.reason}"
-        )
+        where = " ".join(part for part in (self.sheet, self.cell) if part)
+        if self.reference:
+            where = f"{where} ({self.reference})" if where else self.reference
+        if not where:  # a problem of the whole workbook
+            return self.reason[:1].upper() + self.reason[1:]
+        return f"{where}: {self.reason}"
 
 
 def check_file(data: bytes) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from indicators.catalogue import (
     CATALOGUE,
@@ -531,3 +531,70 @@ def test_figures_must_fit_the_places_and_digits_the_database_keeps(priya, make_i
     assert import_catalogue(fixed, by=priya).problems == []
     assert Value.objects.get().value == Decimal("1.5")
     assert Target.objects.get().value == Decimal("1.234567")
+
+
+def _saving_meanwhile(monkeypatch, change):
+    """Run `change` between the import's check and its writes, as another user would."""
+    from indicators import catalogue
+
+    checked = catalogue._plan
+
+    def plan_then_change(*args, **kwargs):
+        writes = checked(*args, **kwargs)
+        change()
+        return writes
+
+    monkeypatch.setattr(catalogue, "_plan", plan_then_change)
+
+
+def test_a_figure_saved_between_check_and_import_stops_it_cleanly(
+    priya, alice_email, make_indicator, monkeypatch
+):
+    old = make_indicator(reference="OLD1")
+    data = workbook(
+        [indicator_row("NEW1")],
+        [],
+        [row(HISTORY, reference="OLD1", period="Q1 2017/18", figure="12%")],
+    )
+    _saving_meanwhile(
+        monkeypatch,
+        lambda: save_entry(
+            indicator=old, period=parse_period("Q1 2017/18"), entry=Entry(Decimal(19)), by=priya
+        ),
+    )
+    result = import_catalogue(data, by=priya)
+    assert [str(p) for p in result.problems] == [
+        "Scorecard changed while the workbook was being imported (someone saved figures or "
+        "indicators it holds): nothing was saved. Check the workbook again, then import it."
+    ]
+    assert not Indicator.objects.filter(reference="NEW1").exists()
+    assert Value.objects.get().value == Decimal(19)  # the officer's figure, untouched
+
+
+def test_a_corrected_figure_changed_meanwhile_is_not_overwritten(priya, alice_email, monkeypatch):
+    import_catalogue(small_catalogue(), by=priya)
+    book = load_workbook(io.BytesIO(small_catalogue()))
+    book["History"]["C2"] = "35.1%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    figure = Value.objects.get(indicator__reference="SW01", period=parse_period("Q3 2017/18"))
+    _saving_meanwhile(
+        monkeypatch,
+        lambda: Value.objects.filter(pk=figure.pk).update(
+            value=Decimal("36"), version=figure.version + 1
+        ),
+    )
+    result = import_catalogue(buffer.getvalue(), by=priya)
+    assert "nothing was saved" in str(result.problems[0])
+    assert Value.objects.get(pk=figure.pk).value == Decimal("36")
+
+
+def test_a_workbook_without_its_sheets_is_named_plainly(priya):
+    book = Workbook()
+    book.active.title = "Figures"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_catalogue(buffer.getvalue(), by=priya)
+    assert [str(p) for p in result.problems] == [
+        "The workbook has no sheet named Catalogue or Targets or History"
+    ]

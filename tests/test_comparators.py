@@ -722,3 +722,20 @@ def test_the_demo_plan_table_is_generated_from_the_imported_figures_as_printed(c
     context = plan_context(plan_queryset().get(pk=plan.pk))
     assert context["comparative_generated"] is None
     assert context["comparative_table"] == RecoveryPlan.objects.get(pk=plan.pk).comparative_table
+
+
+def test_an_import_racing_another_is_refused_and_saves_nothing(measured, monkeypatch):
+    from comparators import imports
+
+    inserted = imports.insert
+
+    def another_import_first(model, fields, rows, **kwargs):
+        # The other import commits the same figures between this one's delete and insert.
+        inserted(model, fields, rows[:1], **kwargs)
+        inserted(model, fields, rows, **kwargs)
+
+    monkeypatch.setattr(imports, "insert", another_import_first)
+    with pytest.raises(ImportRefused, match="imported by someone else at the same time"):
+        import_comparators(_csv("3D,E10000017,Lancashire,Local authority,2011/12,74.7"))
+    assert ComparatorValue.objects.count() == 0 and ImportRun.objects.count() == 0
+    assert not Area.objects.exists()
