@@ -118,8 +118,9 @@ def _import_skipping(request):
         f"The check now reports {result.reported_rows} rows to leave out, not "
         f"{pending['skips']}. Nothing was imported: look at the rows again."
     )
-    if result.ready:
-        PENDING.store(request, path.read_bytes(), name=pending["name"], skips=result.reported_rows)
+    if result.ready:  # the same file waits, for the rows now reported
+        pending["skips"] = result.reported_rows
+        request.session[PENDING.session_key] = pending
     else:
         PENDING.discard(request)
     return _upload_page(request, UploadForm(), result, "", changed=changed)
