@@ -6,7 +6,6 @@ from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.audit import audit_trail
 from indicators.models import (
@@ -21,6 +20,7 @@ from indicators.models import (
     Value,
 )
 from indicators.roles import can_edit_figures, is_performance_team
+from scorecard.history_admin import GuardedHistoryAdmin
 
 
 class OwnedInlineMixin:
@@ -89,7 +89,7 @@ class CommentaryInline(OwnedInlineMixin, admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(GuardedHistoryAdmin):
     list_display = (
         "reference",
         "title",
@@ -206,12 +206,13 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(SimpleHistoryAdmin):
+class ValueAdmin(GuardedHistoryAdmin):
     """Figures and their history, read-only: changes go through the period return."""
 
     list_display = ("indicator", "period", "value", "count", "state", "revision", "status")
     list_filter = ("state", "status", "indicator__section")
     readonly_fields = [f.name for f in Value._meta.fields]
+    allow_revert = False
 
     def has_add_permission(self, request):
         return False
@@ -229,7 +230,7 @@ class ValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(GuardedHistoryAdmin):
     list_display = ("indicator", "year", "kind", "period", "value", "low", "high", "is_demo")
     list_filter = ("kind", "is_demo")
     search_fields = ("indicator__reference", "indicator__title")
@@ -238,7 +239,7 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commentary)
-class CommentaryAdmin(SimpleHistoryAdmin):
+class CommentaryAdmin(GuardedHistoryAdmin):
     list_display = ("indicator", "period")
     search_fields = ("indicator__reference", "indicator__title", "issues", "causes", "actions")
     list_select_related = ("indicator",)
@@ -246,7 +247,7 @@ class CommentaryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(SimpleHistoryAdmin):
+class ComparatorAdmin(GuardedHistoryAdmin):
     list_display = ("indicator", "period", "area", "value", "value_period")
     list_filter = ("area",)
     search_fields = ("indicator__reference", "indicator__title")

@@ -1,14 +1,14 @@
 """The register in the admin: entries with their history, reviews read-only."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.roles import is_performance_team
 from risks.models import Entry, Review, ReviewEntry, RiskMatrix, RiskType
+from scorecard.history_admin import GuardedHistoryAdmin
 
 
 @admin.register(Entry)
-class EntryAdmin(SimpleHistoryAdmin):
+class EntryAdmin(GuardedHistoryAdmin):
     list_display = ("reference", "title", "kind", "inherent", "residual", "owner_title", "status")
     list_filter = ("kind", "status", "types", "owner")
     search_fields = ("reference", "title", "description")
