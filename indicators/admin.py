@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -21,6 +21,44 @@ from indicators.models import (
 )
 from indicators.roles import can_edit_figures, is_performance_team
 from scorecard.history_admin import GuardedHistoryAdmin
+
+
+def editable_indicators(user):
+    """The indicators whose figures and commentary the user may change."""
+    if is_performance_team(user):
+        return Indicator.objects.all()
+    return Indicator.objects.filter(Q(owner=user) | Q(delegates=user)).distinct()
+
+
+def visible_values(queryset, user):
+    """Drafts are the performance team's and their owners': others see published figures."""
+    if is_performance_team(user):
+        return queryset
+    return queryset.filter(
+        Q(pk__in=Value.objects.published().values("pk"))
+        | Q(indicator__in=editable_indicators(user).values("pk"))
+    )
+
+
+def visible_commentary(queryset, user):
+    """Commentary is seen with its figure: published, or on an indicator the user keeps."""
+    if is_performance_team(user):
+        return queryset
+    published = Value.objects.published().filter(
+        indicator=OuterRef("indicator"), period=OuterRef("period")
+    )
+    return queryset.filter(
+        Q(Exists(published)) | Q(indicator__in=editable_indicators(user).values("pk"))
+    )
+
+
+class OwnerHistoryMixin:
+    """The history of figures and commentary (drafts, who typed what) is the performance
+    team's and, for the indicators they keep, their officers'."""
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        allowed = super().has_view_history_or_change_history_permission(request, obj)
+        return allowed and obj is not None and can_edit_figures(request.user, obj.indicator)
 
 
 class OwnedInlineMixin:
@@ -48,6 +86,9 @@ class ValueInline(admin.TabularInline):
     fields = ("period", "value", "count", "status", "missing_reason", "state", "revision")
     readonly_fields = fields
     can_delete = False
+
+    def get_queryset(self, request):
+        return visible_values(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -86,6 +127,9 @@ class CommentaryInline(OwnedInlineMixin, admin.StackedInline):
     model = Commentary
     extra = 0
     fields = ("period", "issues", "causes", "actions")
+
+    def get_queryset(self, request):
+        return visible_commentary(super().get_queryset(request), request.user)
 
 
 @admin.register(Indicator)
@@ -141,7 +185,11 @@ class IndicatorAdmin(GuardedHistoryAdmin):
     def audit_view(self, request, object_id: int):
         """Every change to the indicator and its rows: who, when, before and after."""
         indicator = get_object_or_404(Indicator, pk=object_id)
-        if not self.has_view_permission(request, indicator):
+        # Who entered which draft is for the performance team and the indicator's own
+        # officers, as on the return; clerks and other officers read what is published.
+        if not self.has_view_permission(request, indicator) or not can_edit_figures(
+            request.user, indicator
+        ):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
@@ -206,13 +254,16 @@ class IndicatorAdmin(GuardedHistoryAdmin):
 
 
 @admin.register(Value)
-class ValueAdmin(GuardedHistoryAdmin):
+class ValueAdmin(OwnerHistoryMixin, GuardedHistoryAdmin):
     """Figures and their history, read-only: changes go through the period return."""
 
     list_display = ("indicator", "period", "value", "count", "state", "revision", "status")
     list_filter = ("state", "status", "indicator__section")
     readonly_fields = [f.name for f in Value._meta.fields]
     allow_revert = False
+
+    def get_queryset(self, request):
+        return visible_values(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request):
         return False
@@ -239,11 +290,33 @@ class TargetAdmin(GuardedHistoryAdmin):
 
 
 @admin.register(Commentary)
-class CommentaryAdmin(GuardedHistoryAdmin):
+class CommentaryAdmin(OwnerHistoryMixin, GuardedHistoryAdmin):
+    """Officers write commentary only on the indicators they keep, as on the return."""
+
     list_display = ("indicator", "period")
     search_fields = ("indicator__reference", "indicator__title", "issues", "causes", "actions")
     list_select_related = ("indicator",)
     autocomplete_fields = ("indicator",)
+
+    def get_queryset(self, request):
+        return visible_commentary(super().get_queryset(request), request.user)
+
+    def get_autocomplete_fields(self, request):
+        # The indicator search offers every indicator; an officer picks from their own.
+        return self.autocomplete_fields if is_performance_team(request.user) else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            kwargs["queryset"] = editable_indicators(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_edit_figures(request.user, obj.indicator))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_edit_figures(request.user, obj.indicator))
 
 
 @admin.register(Comparator)
