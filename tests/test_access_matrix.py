@@ -323,3 +323,286 @@ def _inline_code(name: str, role: str, response) -> list[str]:
         for pattern in (INLINE_STYLE, INLINE_SCRIPT, INLINE_HANDLER):
             problems += [f"{name} as {role}: {hit[:80]}" for hit in pattern.findall(html)]
     return problems
+
+
+# The admin's own pages for every registered model, as every role. The objects are the
+# officer's where a model has an owner, so the two officers differ. A model registered
+# without an entry here fails the test.
+ADMIN_PAGES = ("changelist", "add", "change", "history", "history_form", "revert", "delete")
+
+
+# Statuses in the order of ROLES. 302 for anonymous and the member is the way to sign in;
+# a 302 for staff is Django's "doesn't exist" (no such row, or a row hidden from them).
+ADMIN_EXPECTED = {
+    "auth.Group": {
+        "changelist": (302, 302, 403, 403, 403, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 200),
+        "change": (302, 302, 403, 403, 403, 403, 302, 200),
+        "history": (302, 302, 403, 403, 403, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+    },
+    "auth.User": {
+        "changelist": (302, 302, 403, 403, 403, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 200),
+        "change": (302, 302, 403, 403, 403, 403, 302, 200),
+        "history": (302, 302, 403, 403, 403, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+    },
+    "indicators.Indicator": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 200, 200, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+        "history_form": (302, 302, 200, 200, 200, 200, 302, 200),
+        "revert": (302, 302, 302, 403, 200, 403, 302, 200),
+        "audit": (302, 302, 200, 403, 200, 403, 302, 200),
+    },
+    "indicators.Value": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 403),
+        "history_form": (302, 302, 200, 403, 200, 403, 302, 200),
+        "revert": (302, 302, 403, 403, 403, 403, 302, 403),
+    },
+    "indicators.Target": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 200, 200, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history_form": (302, 302, 200, 200, 200, 200, 302, 200),
+        "revert": (302, 302, 403, 403, 200, 403, 302, 200),
+    },
+    "indicators.Commentary": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 200, 200, 200, 403, 302, 200),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history_form": (302, 302, 200, 403, 200, 403, 302, 200),
+        "revert": (302, 302, 200, 403, 200, 403, 302, 200),
+    },
+    "indicators.Comparator": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 200, 200, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history_form": (302, 302, 200, 200, 200, 200, 302, 200),
+        "revert": (302, 302, 403, 403, 200, 403, 302, 200),
+    },
+    "indicators.Publication": {
+        "changelist": (302, 302, 403, 403, 403, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 403, 403, 403, 403, 302, 302),
+        "history": (302, 302, 302, 302, 302, 302, 302, 302),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 403),
+    },
+    "indicators.Section": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 200, 200, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+    },
+    "indicators.Service": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 200, 200, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+    },
+    "indicators.Scorecard": {
+        "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history": (302, 302, 403, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+    },
+    "risks.Entry": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 200, 200, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+        "history_form": (302, 302, 200, 200, 200, 200, 302, 200),
+        "revert": (302, 302, 200, 403, 200, 403, 302, 200),
+    },
+    "risks.Review": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 200, 200, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+    },
+    "risks.RiskType": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 200, 200, 200, 200, 302, 200),
+        "history": (302, 302, 200, 200, 200, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+    },
+    "risks.RiskMatrix": {
+        "changelist": (302, 302, 200, 200, 200, 200, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 302, 302, 302, 302, 302, 302),
+        "history": (302, 302, 302, 302, 302, 302, 302, 302),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 302),
+    },
+    "recovery_plans.Lead": {
+        "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history": (302, 302, 403, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+    },
+    "meetings.Committee": {
+        "changelist": (302, 302, 403, 403, 403, 200, 302, 200),
+        "add": (302, 302, 403, 403, 403, 200, 302, 200),
+        "change": (302, 302, 403, 403, 403, 200, 302, 200),
+        "history": (302, 302, 403, 403, 403, 200, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 200, 302, 200),
+    },
+    "comparators.Area": {
+        "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history": (302, 302, 403, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 200, 403, 302, 200),
+    },
+    "comparators.Measure": {
+        "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history": (302, 302, 403, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 200, 403, 302, 200),
+    },
+    "comparators.ComparatorGroup": {
+        "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history": (302, 302, 403, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 200, 403, 302, 200),
+    },
+    "comparators.ComparatorValue": {
+        "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history": (302, 302, 403, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 200, 403, 302, 200),
+    },
+    "comparators.ImportRun": {
+        "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history": (302, 302, 403, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 200, 403, 302, 200),
+    },
+    "django_tasks_database.DBTaskResult": {
+        "changelist": (302, 302, 403, 403, 403, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 403, 403, 403, 403, 302, 302),
+        "history": (302, 302, 302, 302, 302, 302, 302, 302),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 403),
+    },
+    "axes.AccessAttempt": {
+        "changelist": (302, 302, 403, 403, 403, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 403, 403, 403, 403, 302, 302),
+        "history": (302, 302, 302, 302, 302, 302, 302, 302),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 302),
+    },
+    "axes.AccessLog": {
+        "changelist": (302, 302, 403, 403, 403, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 403, 403, 403, 403, 302, 302),
+        "history": (302, 302, 302, 302, 302, 302, 302, 302),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 302),
+    },
+    "axes.AccessFailureLog": {
+        "changelist": (302, 302, 403, 403, 403, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 403, 403, 403, 403, 302, 302),
+        "history": (302, 302, 302, 302, 302, 302, 302, 302),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 302),
+    },
+}
+
+
+def _admin_object(model, world):
+    from indicators.models import Commentary, Comparator, Indicator, Target, Value
+    from risks.models import Entry
+
+    officer = world["users"]["officer"]
+    owned = Indicator.objects.filter(owner=officer).order_by("pk")
+    if model is Indicator:
+        return owned.first()
+    if model is Value:
+        return Value.objects.published().filter(indicator__in=owned).order_by("pk").first()
+    if model in (Commentary, Target, Comparator):
+        return model.objects.filter(indicator__in=owned).order_by("pk").first()
+    if model is Entry:
+        return Entry.objects.filter(owner=officer).order_by("pk").first()
+    return model.objects.order_by("pk").first()
+
+
+def admin_urls_for(world) -> dict[str, dict[str, tuple[str, str]]]:
+    """For each registered model, its admin pages as (method, URL)."""
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    pages = {}
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        obj = _admin_object(model, world)
+        pk = obj.pk if obj else 0
+        urls = {
+            "changelist": ("get", reverse(f"{name}_changelist")),
+            "add": ("get", reverse(f"{name}_add")),
+            "change": ("get", reverse(f"{name}_change", args=[pk])),
+            "history": ("get", reverse(f"{name}_history", args=[pk])),
+            "delete": ("get", reverse(f"{name}_delete", args=[pk])),
+        }
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            version = obj.history.order_by("history_date").first().history_id
+            form = reverse(f"{name}_simple_history", args=[pk, version])
+            urls["history_form"] = ("get", form)
+            urls["revert"] = ("post", form)
+        if opts.label == "indicators.Indicator":
+            urls["audit"] = ("get", reverse("admin:indicators_indicator_audit", args=[pk]))
+        pages[opts.label] = urls
+    return pages
+
+
+def test_every_admin_model_has_an_entry():
+    from django.contrib import admin
+
+    registered = {model._meta.label for model in admin.site._registry}
+    assert registered - set(ADMIN_EXPECTED) == set(), "add the new admin model to ADMIN_EXPECTED"
+    assert set(ADMIN_EXPECTED) - registered == set()
+
+
+@pytest.mark.django_db
+def test_every_admin_page_as_every_role(client):
+    world = build_world()
+    pages = admin_urls_for(world)
+    wrong = []
+    for label, urls in pages.items():
+        expected_pages = ADMIN_EXPECTED[label]
+        assert set(urls) == set(expected_pages), label
+        for page, (method, url) in urls.items():
+            for role, expected in zip(ROLES, expected_pages[page], strict=True):
+                client.logout()
+                if role != "anonymous":
+                    client.force_login(world["users"][role])
+                if method == "post":
+                    response = client.post(url, {"_save": "Save"})
+                else:
+                    response = client.get(url)
+                if response.status_code != expected:
+                    wrong.append(f"{label} {page} as {role}: {response.status_code}, {expected}")
+    assert wrong == []
