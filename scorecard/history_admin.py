@@ -7,7 +7,7 @@ class, which asks the model admin's own object rules before a revert is saved.
 """
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,7 +35,26 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
                 current is not None and self.revert_disabled(request, current)
             ):
                 raise PermissionDenied
+            if current is not None and self._reverts_read_only_fields(request, current, version):
+                raise PermissionDenied(
+                    "This version differs in fields you cannot change; ask the "
+                    "performance team to restore it."
+                )
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _reverts_read_only_fields(self, request, current, version) -> bool:
+        """A revert saves the whole old version, the fields shown read-only too (an
+        indicator's owner, its definition): only who may change those restores them."""
+        for name in self.get_readonly_fields(request, current):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:  # an admin method shown read-only, not a field
+                continue
+            if field.concrete and not field.many_to_many:
+                changed = field.value_from_object(current) != field.value_from_object(version)
+                if changed:
+                    return True
+        return False
 
     def revert_disabled(self, request, obj=None):
         return (

@@ -142,3 +142,17 @@ def test_every_history_admin_guards_its_revert():
         and not isinstance(model_admin, GuardedHistoryAdmin)
     ]
     assert unguarded == []
+
+
+def test_officer_cannot_restore_a_definition_they_may_not_change_by_reverting(
+    client, alice, make_indicator
+):
+    indicator = make_indicator(owner=alice, title="Referrals within 12 months")
+    first = indicator.history.earliest("history_date")
+    indicator.title = "Re-referrals within 12 months of a previous referral"
+    indicator.save()  # the performance team's correction of the definition
+    client.force_login(alice)
+    response = client.post(history_form_url(indicator, first), {"_save": "Save"})
+    assert response.status_code == 403
+    indicator.refresh_from_db()
+    assert indicator.title == "Re-referrals within 12 months of a previous referral"
