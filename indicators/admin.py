@@ -1,6 +1,7 @@
 """The admin an officer can use all day: an indicator with its figures, targets and history."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
@@ -181,6 +182,12 @@ class IndicatorAdmin(GuardedHistoryAdmin):
             name="indicators_indicator_audit",
         )
         return [audit, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        indicator = self.get_object(request, unquote(object_id))
+        may_audit = indicator is not None and can_edit_figures(request.user, indicator)
+        extra_context = {**(extra_context or {}), "may_audit": may_audit}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def audit_view(self, request, object_id: int):
         """Every change to the indicator and its rows: who, when, before and after."""

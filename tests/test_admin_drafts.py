@@ -85,3 +85,12 @@ def test_only_the_performance_team_and_the_owner_read_the_audit_trail_and_figure
     for user in (priya, alice):
         client.force_login(user)
         assert [client.get(url).status_code for url in pages] == [200] * 4
+
+
+def test_the_audit_trail_link_is_offered_only_to_those_who_may_read_it(client, clara, alice, draft):
+    url = reverse("admin:indicators_indicator_change", args=[draft.indicator.pk])
+    audit = reverse("admin:indicators_indicator_audit", args=[draft.indicator.pk])
+    client.force_login(clara)
+    assert audit not in client.get(url).text
+    client.force_login(alice)
+    assert audit in client.get(url).text
