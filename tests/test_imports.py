@@ -323,3 +323,17 @@ def test_only_the_first_problems_are_listed(client, alice, return_for_alice, set
     assert response.text.count("is not an indicator you can enter figures for") == 200
     assert "and 300 more problems" in response.text
     assert not Value.objects.filter(state="draft").exists()
+
+
+def test_the_check_refuses_a_cell_at_the_last_cell_of_a_sheet_without_reading_it():
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1"/><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c>'
+        b"</row></sheetData></worksheet>"
+    )
+    with pytest.raises(ImportRefused, match="reaches row 1,048,576"):
+        check_file(_zip({**MINIMAL, "xl/worksheets/sheet1.xml": sheet}))
+    lying = sheet.replace(b'<row r="1048576">', b"<row>").replace(b' r="XFD1048576"', b"")
+    lying = lying.replace(b"<c><v>1</v></c>", b"<c/>" * 101)
+    with pytest.raises(ImportRefused, match="reaches column CW"):
+        check_file(_zip({**MINIMAL, "xl/worksheets/sheet1.xml": lying}))
