@@ -4,8 +4,11 @@ reading every sheet with python-calamine, and reporting each problem by sheet an
 Used by the period return (`imports.py`) and the catalogue (`catalogue.py`)."""
 
 import io
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from python_calamine import CalamineWorkbook
 
@@ -13,6 +16,14 @@ from indicators.exports import FORMULA_STARTS
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# The largest shape a return or catalogue workbook can have. A return's sheets run to column
+# L and a catalogue's to column T; the largest council's history (1,000 indicators, ten
+# years of months) is 120,000 rows. python-calamine allocates every cell of a sheet's
+# range, so a single cell at XFD1048576 would make it ask for hundreds of gigabytes.
+MAX_COLUMNS = 100  # column CV
+MAX_ROWS = 200_000
+MAX_CELLS = 2_000_000  # cells written in the whole workbook, and each sheet's range
+MAX_PROBLEMS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -59,11 +70,124 @@ def check_file(data: bytes) -> None:
             raise ImportRefused("The workbook contains macros; save it as a plain .xlsx.")
         if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
             raise ImportRefused("The workbook unpacks to far more data than a return holds.")
-        for info in archive.infolist():
-            if info.filename.endswith((".xml", ".rels")):
-                head = archive.read(info.filename)[:4096].upper()
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise ImportRefused("The workbook contains XML entity declarations.")
+        try:
+            _check_members(archive)
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            NotImplementedError,
+            expat.ExpatError,
+            OSError,
+            zlib.error,
+        ):
+            raise ImportRefused(
+                "The workbook is damaged (its contents do not match their checksums); "
+                "save it again from Excel and upload the new copy."
+            ) from None
+
+
+def _check_members(archive: zipfile.ZipFile) -> None:
+    """Read every member to its end (which checks its CRC), refusing entity declarations
+    and sheets larger than any workbook Scorecard reads."""
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as member:  # the whole member is read below
+                head = member.read(4096).upper()
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise ImportRefused("The workbook contains XML entity declarations.")
+    cells = 0
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            cells += _check_sheet(archive, info.filename, cells)
+        else:
+            with archive.open(info) as member:
+                while member.read(1024 * 1024):
+                    pass
+
+
+_REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
+
+
+def _position(reference: str) -> tuple[int, int]:
+    """The 1-based row and column of a cell reference such as "AB12"."""
+    match = _REFERENCE.fullmatch(reference.strip().upper())
+    if not match:
+        raise ImportRefused(
+            f'The workbook has a cell with an unreadable reference "{reference[:20]}".'
+        )
+    column = 0
+    for letter in match[1]:
+        column = column * 26 + ord(letter) - 64
+    return int(match[2]), column
+
+
+def _too_big(rows: int, columns: int) -> str:
+    if columns > MAX_COLUMNS:
+        return (
+            f"reaches column {column_letter(columns - 1)}; a workbook for Scorecard ends "
+            f"well before column {column_letter(MAX_COLUMNS - 1)}"
+        )
+    if rows > MAX_ROWS:
+        return f"reaches row {rows:,}; a workbook for Scorecard has at most {MAX_ROWS:,} rows"
+    if rows * columns > MAX_CELLS:
+        return f"spans {rows * columns:,} cells; a workbook for Scorecard has at most {MAX_CELLS:,}"
+    return ""
+
+
+class _Sheet:
+    """The extent of one sheet's cells, counted as expat reads its XML: nothing is kept
+    but the counts, however large the sheet."""
+
+    def __init__(self, cells_before: int):
+        self.cells, self.cells_before = 0, cells_before
+        self.rows = self.columns = self.row = self.column = 0
+
+    def start(self, tag: str, attributes: dict) -> None:
+        tag = tag.rsplit(" ", 1)[-1]
+        if tag == "dimension":
+            last = attributes.get("ref", "").split(":")[-1]
+            if last:
+                self._refuse(_too_big(*_position(last)))
+        elif tag == "row":
+            number = attributes.get("r")
+            if number is not None and not number.isdigit():
+                raise ImportRefused("The workbook has a row with an unreadable number.")
+            self.row, self.column = int(number) if number else self.row + 1, 0
+            self.rows = max(self.rows, self.row)
+            self._refuse(_too_big(self.rows, max(self.columns, 1)))
+        elif tag == "c":
+            self.cells += 1
+            if reference := attributes.get("r"):
+                self.row, self.column = _position(reference)
+            else:
+                self.column += 1
+            self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.column)
+            self._refuse(_too_big(self.rows, self.columns))
+            if self.cells_before + self.cells > MAX_CELLS:
+                self._refuse(
+                    f"over {MAX_CELLS:,} cells in all; a workbook for Scorecard has far fewer"
+                )
+
+    @staticmethod
+    def _refuse(problem: str) -> None:
+        if problem:
+            raise ImportRefused(
+                f"A sheet of the workbook {problem}. Delete the cells beyond the table "
+                "and upload it again."
+            )
+
+
+def _check_sheet(archive: zipfile.ZipFile, name: str, cells_before: int) -> int:
+    """Refuse a sheet whose declared or actual extent is beyond any workbook Scorecard
+    reads, before python-calamine allocates it; the number of cells it has."""
+    sheet = _Sheet(cells_before)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = sheet.start
+    with archive.open(name) as member:  # reading to the end checks its CRC
+        while chunk := member.read(256 * 1024):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return sheet.cells
 
 
 def read_sheets(data: bytes) -> dict[str, list[list]]:

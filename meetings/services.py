@@ -31,7 +31,7 @@ from meetings.models import (
     Report,
 )
 from meetings.pack import render_pack
-from meetings.uploads import check_pdf
+from meetings.uploads import check_pdf, clean_copy
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,8 @@ def remove_item(item: AgendaItem) -> None:
 def save_upload(appendix: Appendix, data: bytes, filename: str) -> Appendix:
     """Store an uploaded PDF appendix once it has passed every check."""
     appendix.page_count = check_pdf(data, name=f'"{filename}"')
-    appendix.file.save(_safe_name(filename), ContentFile(data), save=False)
+    # What is stored and served is a rewritten copy of the pages, never the upload itself.
+    appendix.file.save(_safe_name(filename), ContentFile(clean_copy(data)), save=False)
     appendix.save()
     return appendix
 

@@ -598,3 +598,32 @@ def test_a_workbook_without_its_sheets_is_named_plainly(priya):
     assert [str(p) for p in result.problems] == [
         "The workbook has no sheet named Catalogue or Targets or History"
     ]
+
+
+def test_a_catalogue_with_a_cell_at_the_last_column_is_refused_before_it_is_read(
+    client, priya, uploads, monkeypatch
+):
+    import zipfile
+
+    import indicators.workbooks
+
+    def calamine_must_not_run(*args, **kwargs):
+        raise AssertionError("the workbook reached python-calamine")
+
+    monkeypatch.setattr(indicators.workbooks, "CalamineWorkbook", calamine_must_not_run)
+    source = zipfile.ZipFile(io.BytesIO(small_catalogue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(
+                    b"</sheetData>", b'<row r="9"><c r="XFD9"><v>1</v></c></row></sheetData>'
+                )
+            target.writestr(info.filename, content)
+    client.force_login(priya)
+    response = client.post(PAGE, {"workbook": SimpleUploadedFile("c.xlsx", out.getvalue())})
+    assert response.status_code == 200
+    assert "A sheet of the workbook reaches column XFD" in response.text
+    assert not Indicator.objects.exists()
+    assert list(uploads.glob("*.xlsx")) == []

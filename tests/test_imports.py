@@ -224,3 +224,116 @@ def test_import_queries_do_not_grow_with_rows(make_indicator, priya):
             assert import_figures(data, by=priya).created == how_many * 20
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def _with_sheet_xml(data: bytes, rewrite) -> bytes:
+    """The workbook with its first section sheet's XML rewritten, as an attacker would."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                content = rewrite(content)
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def _cell_at(reference: str):
+    def rewrite(xml: bytes) -> bytes:
+        row = reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        cell = f'<row r="{row}"><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row>'
+        return xml.replace(b"</sheetData>", cell.encode() + b"</sheetData>")
+
+    return rewrite
+
+
+def _many_cells(xml: bytes) -> bytes:
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in "ABCDEFGHIJKL") + "</row>"
+        for r in range(100, 200_000)
+    )
+    return xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+
+
+def _post_refused(client, user, data: bytes, monkeypatch) -> str:
+    import indicators.workbooks
+
+    def calamine_must_not_run(*args, **kwargs):
+        raise AssertionError("the workbook reached python-calamine")
+
+    monkeypatch.setattr(indicators.workbooks, "CalamineWorkbook", calamine_must_not_run)
+    client.force_login(user)
+    before = list(Value.objects.values_list("pk", "value", "version"))
+    response = client.post(f"{URL}upload/", {"workbook": _file(data)})
+    assert response.status_code == 200
+    assert list(Value.objects.values_list("pk", "value", "version")) == before
+    return response.text
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "message"),
+    [
+        (_cell_at("XFD1048576"), "A sheet of the workbook reaches row 1,048,576"),
+        (_cell_at("ZZ20000"), "A sheet of the workbook reaches column ZZ"),
+        (_cell_at("L900000"), "A sheet of the workbook reaches row 900,000"),
+        (
+            lambda xml: xml.replace(b'<dimension ref="A1:', b'<dimension ref="A1:XFD1048576" x="'),
+            "reaches column XFD",
+        ),
+        (_many_cells, "at most 2,000,000"),
+    ],
+)
+def test_a_workbook_too_large_to_read_is_refused_before_it_is_read(
+    client, alice, return_for_alice, monkeypatch, rewrite, message
+):
+    data = _with_sheet_xml(download(client, alice), rewrite)
+    assert len(data) < 10 * 1024 * 1024  # small enough to pass the size check
+    text = _post_refused(client, alice, data, monkeypatch)
+    assert message in text
+    assert "Delete the cells beyond the table and upload it again." in text
+
+
+def test_a_workbook_with_a_bad_checksum_is_refused(client, alice, return_for_alice, monkeypatch):
+    data = fill(download(client, alice), {("Start Well", "G2"): "8,632"})
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+    # One byte of the stored sharedStrings changed after its checksum was written.
+    damaged = out.getvalue().replace(b"Reference", b"Referencf", 1)
+    assert damaged != out.getvalue()
+    text = _post_refused(client, alice, damaged, monkeypatch)
+    assert "The workbook is damaged" in text
+
+
+def test_only_the_first_problems_are_listed(client, alice, return_for_alice, settings):
+    def bad_rows(xml: bytes) -> bytes:
+        rows = "".join(
+            f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>ZZ{r}</t></is></c></row>'
+            for r in range(5, 505)
+        )
+        return xml.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+
+    data = _with_sheet_xml(download(client, alice), bad_rows)
+    client.force_login(alice)
+    response = client.post(f"{URL}upload/", {"workbook": _file(data)})
+    assert response.status_code == 200
+    assert response.text.count("is not an indicator you can enter figures for") == 200
+    assert "and 300 more problems" in response.text
+    assert not Value.objects.filter(state="draft").exists()
+
+
+def test_the_check_refuses_a_cell_at_the_last_cell_of_a_sheet_without_reading_it():
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<dimension ref="A1"/><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c>'
+        b"</row></sheetData></worksheet>"
+    )
+    with pytest.raises(ImportRefused, match="reaches row 1,048,576"):
+        check_file(_zip({**MINIMAL, "xl/worksheets/sheet1.xml": sheet}))
+    lying = sheet.replace(b'<row r="1048576">', b"<row>").replace(b' r="XFD1048576"', b"")
+    lying = lying.replace(b"<c><v>1</v></c>", b"<c/>" * 101)
+    with pytest.raises(ImportRefused, match="reaches column CW"):
+        check_file(_zip({**MINIMAL, "xl/worksheets/sheet1.xml": lying}))
