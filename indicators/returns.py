@@ -247,7 +247,8 @@ def _save_lines(forms_, user, submit: bool) -> int:
             period=line.period,
             entry=form.entry(),
             by=user,
-            expected_version=form.cleaned_data.get("version"),
+            # A line not started when the form was opened posts no version: it expects none.
+            expected_version=form.cleaned_data.get("version") or 0,
             submit=submit,
         )
         saved += 1

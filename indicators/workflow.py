@@ -172,6 +172,8 @@ def save_entry(
         .filter(indicator=indicator, period=period)
         .first()
     )
+    # A form opened on a line not yet started expects no figure at all (version 0): a
+    # figure saved since is someone else's, not one to overwrite.
     if current and expected_version is not None and current.version != expected_version:
         raise EditConflict(current)
     if current and current.state not in OFFICER_EDITABLE and not is_performance_team(by):
@@ -288,6 +290,13 @@ def publish_quarter(*, quarter: FinancialQuarter, by) -> Publication:
         .filter(state=ValueState.SIGNED_OFF, period__in=periods)
         .select_related("indicator")
     )
+    if not ready:
+        # Also what the second of two simultaneous publications finds once the first has
+        # committed: it records nothing rather than an empty publication.
+        raise WorkflowError(
+            f"{quarter} has nothing signed off to publish: its signed-off figures may have "
+            "just been published. Check the figures below."
+        )
     for value in ready:
         older = Value.objects.filter(
             indicator=value.indicator_id, period=value.period, revision__lt=value.revision

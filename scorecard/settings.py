@@ -117,6 +117,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            # A write takes the lock when its transaction begins, so a second writer waits
+            # (up to the timeout, in seconds) and then sees the first's save, instead of
+            # failing with "database is locked" when it tries to upgrade a read lock.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
 
