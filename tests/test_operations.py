@@ -229,6 +229,7 @@ def test_the_production_profile_serves_with_gunicorn_and_a_worker(tmp_path):
         assert json.loads(ready[2]) == {
             "status": "ready",
             "database": "ok",
+            "writes": "ok",
             "migrations": "ok",
             "worker": "ok",
         }
