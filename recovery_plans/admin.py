@@ -15,4 +15,6 @@ class LeadAdmin(admin.ModelAdmin):
 
     @admin.display(description="Calendar feed")
     def calendar_feed(self, obj):
-        return obj.get_calendar_url() if obj.pk else "-"
+        if not obj.pk:
+            return "-"
+        return obj.get_calendar_url() or "Turned off"

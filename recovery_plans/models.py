@@ -42,9 +42,14 @@ class Lead(models.Model):
         related_name="recovery_lead",
         help_text="Their login, when they have one: they may then update their actions.",
     )
-    calendar_token = models.CharField(
+    # Kept as it is, not hashed: the lead must be able to find their address again (a new
+    # phone, a second calendar program), and the feed shows nothing a copy of the database
+    # does not already hold. None: the address is turned off (NULL, not "", so that any
+    # number of turned-off leads satisfy the unique constraint).
+    calendar_token = models.CharField(  # noqa: DJ001
         max_length=64,
         unique=True,
+        null=True,
         default=_calendar_token,
         editable=False,
         help_text="The secret in the address of their calendar feed.",
@@ -57,7 +62,12 @@ class Lead(models.Model):
         return self.name
 
     def get_calendar_url(self) -> str:
+        if not self.calendar_token:
+            return ""
         return reverse("recovery_plans:calendar", args=[self.calendar_token])
+
+    def get_calendar_settings_url(self) -> str:
+        return reverse("recovery_plans:lead_calendar", args=[self.pk])
 
 
 class RecoveryPlan(models.Model):

@@ -42,3 +42,9 @@ def can_update_action(user, action, *, plan_editable: bool) -> bool:
 
 def can_create_plans(user) -> bool:
     return can_read(user) and (is_performance_team(user) or editable_indicator_ids(user) != set())
+
+
+def can_manage_calendar(user, lead) -> bool:
+    """The lead themself (through their login) and the performance team turn a lead's
+    calendar address off or give it a new one."""
+    return can_read(user) and (is_performance_team(user) or lead.user_id == user.pk)

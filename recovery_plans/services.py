@@ -4,6 +4,7 @@ Each function refuses bad input with a ValidationError naming the field and the 
 and saves nothing unless everything it was given is right.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,7 +26,10 @@ from recovery_plans.models import (
     ProgressUpdate,
     RecoveryPlan,
     StatusChange,
+    _calendar_token,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _full_clean(instance, exclude=None) -> None:
@@ -220,3 +224,21 @@ def record_update(plan: RecoveryPlan, *, written_on: date, text: str, by) -> Pro
     _full_clean(update, exclude=["plan", "author"])
     update.save()
     return update
+
+
+@transaction.atomic
+def revoke_calendar(lead: Lead, *, by) -> Lead:
+    """Turn the lead's calendar address off: it answers "not found" from now on."""
+    Lead.objects.filter(pk=lead.pk).update(calendar_token=None)
+    lead.calendar_token = None
+    logger.info("Calendar address of lead %s turned off by %s", lead.pk, by.get_username())
+    return lead
+
+
+@transaction.atomic
+def renew_calendar(lead: Lead, *, by) -> Lead:
+    """Give the lead a new calendar address; the old one stops working at once."""
+    lead.calendar_token = _calendar_token()
+    Lead.objects.filter(pk=lead.pk).update(calendar_token=lead.calendar_token)
+    logger.info("Calendar address of lead %s renewed by %s", lead.pk, by.get_username())
+    return lead

@@ -10,6 +10,7 @@ urlpatterns = [
     path("needed/", views.needed, name="needed"),
     path("due/", views.due, name="due"),
     path("calendar/<str:token>.ics", views.lead_calendar, name="calendar"),
+    path("leads/<int:pk>/calendar/", views.lead_calendar_settings, name="lead_calendar"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/plan.pdf", views.plan_pdf, name="pdf"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),

@@ -44,6 +44,7 @@ from recovery_plans.models import (
 from recovery_plans.permissions import (
     can_create_plans,
     can_edit_plan,
+    can_manage_calendar,
     can_update_action,
     editable_indicator_ids,
 )
@@ -532,6 +533,45 @@ def due(request):
             "today": today,
             "until": today + timedelta(days=DUE_WINDOW_DAYS),
             "leads": leads,
+            "nav": "plans",
+        },
+    )
+
+
+@login_required
+def lead_calendar_settings(request, pk: int):
+    """A lead's calendar address: shown, turned off, or replaced by a new one."""
+    lead = get_object_or_404(Lead, pk=pk)
+    if not can_manage_calendar(request.user, lead):
+        raise PermissionDenied("Only the lead and the performance team change a calendar address.")
+    if request.method == "POST":
+        choice = request.POST.get("action")
+        if choice == "revoke":
+            services.revoke_calendar(lead, by=request.user)
+            messages.success(
+                request,
+                f"The calendar address for {lead.name} is turned off. Calendar programs "
+                "subscribed to it no longer get their actions. Get a new address here if "
+                "it is needed again.",
+            )
+        elif choice == "renew":
+            services.renew_calendar(lead, by=request.user)
+            messages.success(
+                request,
+                f"{lead.name} has a new calendar address. The old address no longer works: "
+                "subscribe to the new one in your calendar program and remove the old "
+                "subscription.",
+            )
+        else:
+            messages.error(request, "Choose whether to turn the address off or get a new one.")
+        return redirect(lead.get_calendar_settings_url())
+    feed_url = lead.get_calendar_url()
+    return render(
+        request,
+        "recovery_plans/lead_calendar.html",
+        {
+            "lead": lead,
+            "feed_url": request.build_absolute_uri(feed_url) if feed_url else "",
             "nav": "plans",
         },
     )

@@ -5,7 +5,9 @@ Exits 1 when any locked version has a published vulnerability, naming it and the
 that fixes it. When the advisory service cannot be reached (a machine without internet
 beyond a package mirror), it says how many packages went unchecked and exits 0, so a
 network partition does not stop the tests; AUDIT_STRICT=true makes that a failure too, for
-a CI that must prove the check ran.
+a CI that must prove the check ran. pip-audit stops with a traceback when the service
+refuses the connection outright (no report at all); that is read as the same "could not
+be reached", naming the packages and the error, not as a failure of the audit.
 
 Usage: .venv/bin/python scripts/audit.py   (make audit; make test runs it first)
 """
@@ -39,6 +41,34 @@ def summarise(report: dict) -> tuple[list[str], list[str], int]:
     return found, checked, unchecked
 
 
+# What requests raises when the advisory service (or the proxy to it) cannot be reached.
+_UNREACHABLE = ("ConnectionError", "ProxyError", "ConnectTimeout", "ReadTimeout", "SSLError")
+
+
+def unreachable_reason(stderr: str) -> str | None:
+    """The error line when pip-audit stopped because the service could not be reached."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if any(f"requests.exceptions.{name}" in line for name in _UNREACHABLE):
+            return line
+    return None
+
+
+def locked_names(requirements: str) -> list[str]:
+    """The package names of an exported requirements file, in its order."""
+    return [
+        line.split("==", 1)[0].strip()
+        for line in requirements.splitlines()
+        if line and not line.startswith((" ", "#", "-")) and "==" in line
+    ]
+
+
+def _unreachable(names: list[str], reason: str) -> int:
+    print(f"audit: the advisory service could not be reached: {reason}")
+    print(f"audit: {len(names)} packages of uv.lock were not checked: {', '.join(names)}")
+    return 1 if os.environ.get("AUDIT_STRICT", "").lower() == "true" else 0
+
+
 def main() -> int:
     uv = ROOT / ".tools" / "bin" / "uv"
     with tempfile.TemporaryDirectory() as work:
@@ -70,6 +100,9 @@ def main() -> int:
             text=True,
         )
         if not report_path.exists():
+            reason = unreachable_reason(audit.stderr)
+            if reason is not None:
+                return _unreachable(locked_names(exported.stdout), reason)
             print(audit.stderr, file=sys.stderr)
             print("audit: pip-audit failed before it could report", file=sys.stderr)
             return 1

@@ -90,6 +90,9 @@ def urls_for(world) -> dict[str, str]:
         "recovery_plans:calendar": reverse(
             "recovery_plans:calendar", args=[world["lead"].calendar_token]
         ),
+        "recovery_plans:lead_calendar": reverse(
+            "recovery_plans:lead_calendar", args=[world["lead"].pk]
+        ),
         "recovery_plans:detail": reverse("recovery_plans:detail", args=[plan.pk]),
         "recovery_plans:pdf": reverse("recovery_plans:pdf", args=[plan.pk]),
         "recovery_plans:edit": reverse("recovery_plans:edit", args=[plan.pk]),
@@ -207,6 +210,8 @@ EXPECTED = {
     "recovery_plans:action_status": (302, 405, 405, 405, 405, 405, 405, 405),
     # A lead's calendar: the secret address is the credential.
     "recovery_plans:calendar": (200, 200, 200, 200, 200, 200, 200, 200),
+    # Turning it off or renewing it: the lead themself (this one has no login) and the team.
+    "recovery_plans:lead_calendar": (302, 403, 403, 403, 200, 403, 403, 200),
     # Published Part I papers: everyone.
     "meetings:list": (200, 200, 200, 200, 200, 200, 200, 200),
     "meetings:search": (200, 200, 200, 200, 200, 200, 200, 200),

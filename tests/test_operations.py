@@ -45,6 +45,7 @@ def test_healthz_says_whether_the_database_answers(client, monkeypatch):
     assert response.json() == {
         "status": "not ready",
         "database": "failing",
+        "writes": "failing",
         "migrations": "failing",
         "worker": "failing",
     }
@@ -60,12 +61,51 @@ def test_readyz_needs_migrations_and_a_live_worker(client):
     assert client.get("/readyz").json() == {
         "status": "ready",
         "database": "ok",
+        "writes": "ok",
         "migrations": "ok",
         "worker": "ok",
     }
     beat.seen_at = now - timedelta(minutes=2)
     beat.save()
     assert client.get("/readyz").status_code == 503
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_only_database_makes_the_instance_not_ready_but_still_alive(client):
+    """The database is made read-only for this connection as an operator or a failover would
+    leave it: SQLite's query_only, PostgreSQL's default_transaction_read_only."""
+    from django.db import connection
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="w1", seen_at=now, started_at=now)
+    assert client.get("/readyz").status_code == 200  # the probe's write leaves nothing behind
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["w1"]
+    on, off = {
+        "sqlite": ("PRAGMA query_only = ON", "PRAGMA query_only = OFF"),
+        "postgresql": (
+            "SET default_transaction_read_only = on",
+            "SET default_transaction_read_only = off",
+        ),
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(on)
+    try:
+        ready = client.get("/readyz")
+        alive = client.get("/healthz")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(off)
+    assert ready.status_code == 503
+    assert ready.json() == {
+        "status": "not ready",
+        "database": "ok",
+        "writes": "failing",
+        "migrations": "ok",
+        "worker": "ok",
+    }
+    assert alive.status_code == 200 and alive.json() == {"status": "ok", "database": "up"}
+    assert client.get("/readyz").status_code == 200
+    assert list(WorkerHeartbeat.objects.values_list("worker_id", flat=True)) == ["w1"]
 
 
 def test_json_logs_are_one_object_per_line():
@@ -189,6 +229,7 @@ def test_the_production_profile_serves_with_gunicorn_and_a_worker(tmp_path):
         assert json.loads(ready[2]) == {
             "status": "ready",
             "database": "ok",
+            "writes": "ok",
             "migrations": "ok",
             "worker": "ok",
         }
