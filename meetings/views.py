@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.sitemaps import Sitemap
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -236,6 +236,13 @@ def minutes(request, pk: int):
     meeting = _meeting(request, pk)
     if meeting.status != MeetingStatus.HELD:
         raise Http404("The meeting has not been held yet.")
+    # An item never published (added after the last issue, then the meeting held) is as
+    # unpublished here as on its own page: its title and minute are for those entitled.
+    items, _ = _visible_items(request, meeting)
+    prefetch_related_objects(
+        [meeting],
+        Prefetch("items", queryset=AgendaItem.objects.filter(pk__in=[i.pk for i in items])),
+    )
     return render(
         request,
         "meetings/minutes.html",

@@ -694,3 +694,20 @@ def test_the_clerk_edits_and_removes_unpublished_items_only(
     remove_published = reverse("meetings:item_remove", args=[meeting.pk, performance.number])
     assert client.post(remove_published).status_code == 403
     assert meeting.items.filter(pk=performance.pk).exists()
+
+
+def test_public_minutes_leave_out_an_item_that_was_never_published(client, clara):
+    meeting = agenda()
+    publish(meeting, by=clara)
+    meeting.refresh_from_db()
+    late = services.add_item(
+        meeting, number=services.next_report_number(meeting), kind="report", title="Quiet deal"
+    )
+    services.record_minutes(
+        meeting, attendance=[], minutes={late.number: {"minute": "Sold the depot cheaply."}}
+    )
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert "Quiet deal" not in page and "Sold the depot cheaply." not in page
+    client.force_login(clara)
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert "Quiet deal" in page and "Sold the depot cheaply." in page
