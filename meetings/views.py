@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from indicators.exports import spreadsheet_text
@@ -35,6 +36,16 @@ from meetings.models import (
 )
 from meetings.permissions import can_edit_report, can_see_exempt, can_see_meeting, is_clerk
 from meetings.templatetags.meeting_tags import pages_text
+
+
+def _not_public(response, *, exempt: bool):
+    """Mark a response no shared cache may keep: exempt papers are not stored anywhere
+    (`no-store`); other papers not yet public (drafts) are for the reader only."""
+    if exempt:
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, private=True)
+    return response
 
 
 def _meeting(request, pk: int) -> Meeting:
@@ -119,7 +130,7 @@ def meeting_detail(request, pk: int):
         for item, appendix in published_appendices
         for revision in found.get(appendix.pk, [])
     ]
-    return render(
+    response = render(
         request,
         "meetings/meeting_detail.html",
         {
@@ -137,6 +148,9 @@ def meeting_detail(request, pk: int):
             "nav": "meetings",
         },
     )
+    if pending or any(item.part == Part.TWO for item in items):
+        _not_public(response, exempt=any(item.part == Part.TWO for item in items))
+    return response
 
 
 def item_detail(request, pk: int, number: int):
@@ -148,7 +162,7 @@ def item_detail(request, pk: int, number: int):
         for appendix in item.report.appendices.all():
             html = appendix_html(appendix) if appendix.is_generated else ""
             appendices.append((appendix, html, found.get(appendix.pk, [])))
-    return render(
+    response = render(
         request,
         "meetings/item_detail.html",
         {
@@ -163,21 +177,27 @@ def item_detail(request, pk: int, number: int):
             "nav": "meetings",
         },
     )
+    if item.part == Part.TWO or not published:
+        _not_public(response, exempt=item.part == Part.TWO)
+    return response
 
 
 def appendix_file(request, pk: int, number: int, letter: str):
     meeting = _meeting(request, pk)
-    item, _ = _item(request, meeting, number)
+    item, published = _item(request, meeting, number)
     if item.kind != ItemKind.REPORT:
         raise Http404("There is no such appendix.")
     appendix = get_object_or_404(
         Appendix, report=item.report, letter=letter, kind=AppendixKind.UPLOAD
     )
-    return FileResponse(
+    response = FileResponse(
         appendix.file.open("rb"),
         content_type="application/pdf",
         filename=f"item-{item.number}-appendix-{appendix.letter}.pdf",
     )
+    if item.part == Part.TWO or not published:
+        _not_public(response, exempt=item.part == Part.TWO)
+    return response
 
 
 def _pdf(issue: PackIssue | None, field: str, filename: str):
@@ -194,7 +214,8 @@ def pack(request, pk: int, full: bool = False):
         raise Http404("There is no such pack.")
     issue = services.current_issue(meeting)
     name = f"agenda-pack-{meeting.local_start:%Y-%m-%d}{'-full' if full else ''}.pdf"
-    return _pdf(issue, "full_pack" if full else "public_pack", name)
+    response = _pdf(issue, "full_pack" if full else "public_pack", name)
+    return _not_public(response, exempt=True) if full else response
 
 
 _ISSUE_FILES = {
@@ -213,7 +234,8 @@ def issue_file(request, pk: int, number: int, which: str):
     if field is None or (exempt and not can_see_exempt(request.user)):
         raise Http404("There is no such pack.")
     issue = get_object_or_404(meeting.issues, number=number, status=IssueStatus.READY)
-    return _pdf(issue, field, f"{meeting.local_start:%Y-%m-%d}-issue-{number}-{which}.pdf")
+    response = _pdf(issue, field, f"{meeting.local_start:%Y-%m-%d}-issue-{number}-{which}.pdf")
+    return _not_public(response, exempt=True) if exempt else response
 
 
 def progress(request, pk: int):

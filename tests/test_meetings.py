@@ -711,3 +711,30 @@ def test_public_minutes_leave_out_an_item_that_was_never_published(client, clara
     client.force_login(clara)
     page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
     assert "Quiet deal" in page and "Sold the depot cheaply." in page
+
+
+def test_exempt_papers_and_drafts_are_never_kept_by_a_shared_cache(client, clara, martin):
+    meeting = agenda(reports=["Performance Report"], exempt=["Care Home Contract"])
+    publish(meeting, by=clara)
+    meeting.refresh_from_db()
+    exempt = meeting.items.get(part=2)
+    public = meeting.items.get(title="Performance Report")
+    client.force_login(martin)
+    for url in [
+        exempt.get_absolute_url(),
+        meeting.get_absolute_url(),
+        reverse("meetings:pack_full", args=[meeting.pk]),
+        reverse("meetings:issue_file", args=[meeting.pk, 1, "pack-full"]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        drain(response)
+        cache = response.get("Cache-Control", "")
+        assert "private" in cache and "no-store" in cache, url
+    assert "private" not in client.get(public.get_absolute_url()).get("Cache-Control", "")
+    draft = services.add_item(
+        meeting, number=services.next_report_number(meeting), kind="report", title="Draft"
+    )
+    client.force_login(clara)
+    cache = client.get(draft.get_absolute_url()).get("Cache-Control", "")
+    assert "private" in cache
