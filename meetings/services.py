@@ -400,10 +400,11 @@ def _render_and_publish(issue: PackIssue) -> None:
             issue.refresh_from_db()
             for name, pack in rendered.items():
                 stored = getattr(issue, f"{name}_pack" if "supplement" not in name else name)
-                stored.save(
+                _store(
+                    stored,
+                    issue,
                     f"{stem}-issue-{issue.number}-{name.replace('_', '-')}.pdf",
-                    ContentFile(pack.pdf),
-                    save=False,
+                    pack.pdf,
                 )
                 written.append(stored)
                 _pause_for_fault_tests()
@@ -424,6 +425,29 @@ def _render_and_publish(issue: PackIssue) -> None:
         for stored in written:
             stored.storage.delete(stored.name)
         raise
+
+
+def _store(stored, issue: PackIssue, filename: str, data: bytes) -> None:
+    """Write one PDF whole or not at all: a write that fails part-way (a full disk) can
+    leave the start of the file behind, which is removed here."""
+    storage = stored.storage
+    name = storage.get_available_name(
+        stored.field.generate_filename(issue, filename), max_length=stored.field.max_length
+    )
+    try:
+        # FieldFile.save comes to the same name: nothing else writes this issue's files.
+        stored.save(filename, ContentFile(data), save=False)
+    except OSError as error:
+        try:
+            if storage.exists(name):
+                storage.delete(name)
+        except OSError:
+            log.exception("Could not remove the partly written %s", name)
+        reason = error.strerror or str(error)
+        raise ValidationError(
+            f"The pack could not be stored ({reason}), so nothing was published. "
+            "Ask for space to be freed on the server, then publish again."
+        ) from error
 
 
 def _pause_for_fault_tests() -> None:

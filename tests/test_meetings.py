@@ -738,3 +738,40 @@ def test_exempt_papers_and_drafts_are_never_kept_by_a_shared_cache(client, clara
     client.force_login(clara)
     cache = client.get(draft.get_absolute_url()).get("Cache-Control", "")
     assert "private" in cache
+
+
+def test_a_full_disk_while_storing_the_pack_leaves_no_partial_file_and_publishes_nothing(
+    client, clara, settings, tmp_path, monkeypatch
+):
+    import errno
+    import os
+
+    from django.core.files.storage import FileSystemStorage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    meeting = agenda(reports=["Performance Report"], exempt=["Care Home Contract"])
+    calls = []
+
+    def fill_the_disk(self, name, content):
+        calls.append(name)
+        if len(calls) < 2:
+            return real_save(self, name, content)
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(content.read()[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_save = FileSystemStorage._save
+    monkeypatch.setattr(FileSystemStorage, "_save", fill_the_disk)
+    client.force_login(clara)
+    response = client.post(reverse("meetings:publish", args=[meeting.pk]), follow=True)
+    assert response.status_code == 200
+    assert len(calls) == 2
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.DRAFT
+    assert not meeting.issues.filter(status=IssueStatus.READY).exists()
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "No space left on device" in page
+    assert status(client, reverse("meetings:pack", args=[meeting.pk])) == 404
