@@ -62,6 +62,22 @@ def is_item_published(item: AgendaItem) -> bool:
     return item.number in published_numbers(item.meeting)
 
 
+def rendering_numbers(meeting: Meeting) -> set[int]:
+    """Numbers of the items an issue being queued or rendered will publish: they stay as
+    they are until it is published or fails, so the pack prints what the clerk checked."""
+    numbers: set[int] = set()
+    in_progress = meeting.issues.filter(status__in=[IssueStatus.QUEUED, IssueStatus.RENDERING])
+    for items in in_progress.values_list("items", flat=True):
+        numbers.update(items)
+    return numbers
+
+
+ITEM_LOCKED = (
+    "Item {number} is in the papers being rendered now, so it cannot change until they are "
+    "published; then a correction goes out as a new item. If the render fails, edit it then."
+)
+
+
 def current_issue(meeting: Meeting) -> PackIssue | None:
     return meeting.issues.filter(status=IssueStatus.READY).order_by("-number").first()
 

@@ -460,6 +460,8 @@ def report_edit(request, pk: int, number: int):
     item, published = _item(request, meeting, number)
     if item.kind != ItemKind.REPORT or not can_edit_report(request.user, item, published=published):
         raise PermissionDenied("Only the report's author or a clerk changes it, until published.")
+    if refused := _refuse_while_rendering(request, meeting, item):
+        return refused
     report = item.report
     form = ReportForm(request.POST or None, initial=ReportForm.initial_for(report))
     if request.method == "POST" and form.is_valid():
@@ -479,6 +481,8 @@ def appendix_create(request, pk: int, number: int):
     item, published = _item(request, meeting, number)
     if item.kind != ItemKind.REPORT or not can_edit_report(request.user, item, published=published):
         raise PermissionDenied("Only the report's author or a clerk adds appendices.")
+    if refused := _refuse_while_rendering(request, meeting, item):
+        return refused
     report = item.report
     next_letter = chr(ord("A") + report.appendices.count())
     form = AppendixForm(
@@ -555,6 +559,14 @@ def minutes_edit(request, pk: int):
     return _form_page(request, form, "Minutes", meeting.get_absolute_url(), caption=str(meeting))
 
 
+def _refuse_while_rendering(request, meeting: Meeting, item: AgendaItem):
+    """Every write to an item, its report or appendices asks this first."""
+    if request.method == "POST" and item.number in services.rendering_numbers(meeting):
+        messages.error(request, services.ITEM_LOCKED.format(number=item.number))
+        return redirect(meeting)
+    return None
+
+
 def _unpublished_item(request, pk: int, number: int) -> tuple[Meeting, AgendaItem]:
     _clerk(request)
     meeting = _meeting(request, pk)
@@ -567,6 +579,8 @@ def _unpublished_item(request, pk: int, number: int) -> tuple[Meeting, AgendaIte
 @login_required
 def item_edit(request, pk: int, number: int):
     meeting, item = _unpublished_item(request, pk, number)
+    if refused := _refuse_while_rendering(request, meeting, item):
+        return refused
     report = item.report if item.kind == ItemKind.REPORT else None
     initial = {
         "number": item.number,
@@ -608,6 +622,8 @@ def item_edit(request, pk: int, number: int):
 @require_POST
 def item_remove(request, pk: int, number: int):
     meeting, item = _unpublished_item(request, pk, number)
+    if refused := _refuse_while_rendering(request, meeting, item):
+        return refused
     services.remove_item(item)
     messages.success(request, f"Item {number} ({item.title}) removed from the agenda.")
     return redirect(meeting)

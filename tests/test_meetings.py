@@ -775,3 +775,31 @@ def test_a_full_disk_while_storing_the_pack_leaves_no_partial_file_and_publishes
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "No space left on device" in page
     assert status(client, reverse("meetings:pack", args=[meeting.pk])) == 404
+
+
+def test_an_item_being_rendered_cannot_be_moved_to_part_two(client, clara, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    meeting = agenda(reports=["Care Home Contract"])
+    issue = services.request_publication(meeting, by=clara)
+    assert issue.status == IssueStatus.QUEUED
+    item = meeting.items.get(title="Care Home Contract")
+    client.force_login(clara)
+    response = client.post(
+        reverse("meetings:item_edit", args=[meeting.pk, item.number]),
+        {
+            "title": "Care Home Contract",
+            "body": "",
+            "part": 2,
+            "exempt_paragraph": 3,
+            "exempt_reason": "Financial affairs of a named provider.",
+        },
+        follow=True,
+    )
+    assert "is in the papers being rendered now" in html.unescape(response.content.decode())
+    item.refresh_from_db()
+    assert item.part == 1
+    report_url = reverse("meetings:report_edit", args=[meeting.pk, item.number])
+    response = client.post(report_url, {"executive_summary": "Changed"}, follow=True)
+    assert "is in the papers being rendered now" in html.unescape(response.content.decode())
+    item.report.refresh_from_db()
+    assert item.report.executive_summary != "Changed"
