@@ -511,6 +511,10 @@ def _record_presentations(meeting: Meeting, items: list[AgendaItem]) -> None:
 
     day = meeting.local_start.date()
     for item in items:
+        if item.part == Part.TWO:
+            # The plan page is read by people not entitled to Part II: an exempt item's
+            # appendices leave no trace there.
+            continue
         report = getattr(item, "report", None) if item.kind == ItemKind.REPORT else None
         for appendix in report.appendices.all() if report else []:
             if appendix.kind != AppendixKind.RECOVERY_PLANS:

@@ -803,3 +803,24 @@ def test_an_item_being_rendered_cannot_be_moved_to_part_two(client, clara, setti
     assert "is in the papers being rendered now" in html.unescape(response.content.decode())
     item.report.refresh_from_db()
     assert item.report.executive_summary != "Changed"
+
+
+def test_a_plan_in_a_part_two_appendix_is_not_shown_as_presented_on_its_page(
+    client, clara, alice, make_indicator
+):
+    from recovery_plans.models import RecoveryPlan
+    from tests.factories import bulk_plans
+
+    meeting = agenda(exempt=["Care Home Contract"])
+    indicator = rated_indicator(make_indicator)
+    bulk_plans(1, 1, indicators=[indicator], owner=clara)
+    plan = RecoveryPlan.objects.get()
+    appendix = Appendix.objects.create(
+        report=meeting.items.get(part=2).report, letter="A", title="Plans", kind="recovery_plans"
+    )
+    appendix.plans.set([plan])
+    publish(meeting, by=clara)
+    client.force_login(alice)
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    assert "Appendix" not in html.unescape(response.content.decode())
