@@ -62,6 +62,22 @@ def is_item_published(item: AgendaItem) -> bool:
     return item.number in published_numbers(item.meeting)
 
 
+def rendering_numbers(meeting: Meeting) -> set[int]:
+    """Numbers of the items an issue being queued or rendered will publish: they stay as
+    they are until it is published or fails, so the pack prints what the clerk checked."""
+    numbers: set[int] = set()
+    in_progress = meeting.issues.filter(status__in=[IssueStatus.QUEUED, IssueStatus.RENDERING])
+    for items in in_progress.values_list("items", flat=True):
+        numbers.update(items)
+    return numbers
+
+
+ITEM_LOCKED = (
+    "Item {number} is in the papers being rendered now, so it cannot change until they are "
+    "published; then a correction goes out as a new item. If the render fails, edit it then."
+)
+
+
 def current_issue(meeting: Meeting) -> PackIssue | None:
     return meeting.issues.filter(status=IssueStatus.READY).order_by("-number").first()
 
@@ -401,10 +417,11 @@ def _render_and_publish(issue: PackIssue) -> None:
             issue.refresh_from_db()
             for name, pack in rendered.items():
                 stored = getattr(issue, f"{name}_pack" if "supplement" not in name else name)
-                stored.save(
+                _store(
+                    stored,
+                    issue,
                     f"{stem}-issue-{issue.number}-{name.replace('_', '-')}.pdf",
-                    ContentFile(pack.pdf),
-                    save=False,
+                    pack.pdf,
                 )
                 written.append(stored)
                 _pause_for_fault_tests()
@@ -425,6 +442,29 @@ def _render_and_publish(issue: PackIssue) -> None:
         for stored in written:
             stored.storage.delete(stored.name)
         raise
+
+
+def _store(stored, issue: PackIssue, filename: str, data: bytes) -> None:
+    """Write one PDF whole or not at all: a write that fails part-way (a full disk) can
+    leave the start of the file behind, which is removed here."""
+    storage = stored.storage
+    name = storage.get_available_name(
+        stored.field.generate_filename(issue, filename), max_length=stored.field.max_length
+    )
+    try:
+        # FieldFile.save comes to the same name: nothing else writes this issue's files.
+        stored.save(filename, ContentFile(data), save=False)
+    except OSError as error:
+        try:
+            if storage.exists(name):
+                storage.delete(name)
+        except OSError:
+            log.exception("Could not remove the partly written %s", name)
+        reason = error.strerror or str(error)
+        raise ValidationError(
+            f"The pack could not be stored ({reason}), so nothing was published. "
+            "Ask for space to be freed on the server, then publish again."
+        ) from error
 
 
 def _pause_for_fault_tests() -> None:
@@ -472,6 +512,10 @@ def _record_presentations(meeting: Meeting, items: list[AgendaItem]) -> None:
 
     day = meeting.local_start.date()
     for item in items:
+        if item.part == Part.TWO:
+            # The plan page is read by people not entitled to Part II: an exempt item's
+            # appendices leave no trace there.
+            continue
         report = getattr(item, "report", None) if item.kind == ItemKind.REPORT else None
         for appendix in report.appendices.all() if report else []:
             if appendix.kind != AppendixKind.RECOVERY_PLANS:

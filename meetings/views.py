@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.sitemaps import Sitemap
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
 from indicators.exports import spreadsheet_text
@@ -35,6 +36,16 @@ from meetings.models import (
 )
 from meetings.permissions import can_edit_report, can_see_exempt, can_see_meeting, is_clerk
 from meetings.templatetags.meeting_tags import pages_text
+
+
+def _not_public(response, *, exempt: bool):
+    """Mark a response no shared cache may keep: exempt papers are not stored anywhere
+    (`no-store`); other papers not yet public (drafts) are for the reader only."""
+    if exempt:
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, private=True)
+    return response
 
 
 def _meeting(request, pk: int) -> Meeting:
@@ -119,7 +130,7 @@ def meeting_detail(request, pk: int):
         for item, appendix in published_appendices
         for revision in found.get(appendix.pk, [])
     ]
-    return render(
+    response = render(
         request,
         "meetings/meeting_detail.html",
         {
@@ -137,6 +148,9 @@ def meeting_detail(request, pk: int):
             "nav": "meetings",
         },
     )
+    if pending or any(item.part == Part.TWO for item in items):
+        _not_public(response, exempt=any(item.part == Part.TWO for item in items))
+    return response
 
 
 def item_detail(request, pk: int, number: int):
@@ -148,7 +162,7 @@ def item_detail(request, pk: int, number: int):
         for appendix in item.report.appendices.all():
             html = appendix_html(appendix) if appendix.is_generated else ""
             appendices.append((appendix, html, found.get(appendix.pk, [])))
-    return render(
+    response = render(
         request,
         "meetings/item_detail.html",
         {
@@ -163,21 +177,27 @@ def item_detail(request, pk: int, number: int):
             "nav": "meetings",
         },
     )
+    if item.part == Part.TWO or not published:
+        _not_public(response, exempt=item.part == Part.TWO)
+    return response
 
 
 def appendix_file(request, pk: int, number: int, letter: str):
     meeting = _meeting(request, pk)
-    item, _ = _item(request, meeting, number)
+    item, published = _item(request, meeting, number)
     if item.kind != ItemKind.REPORT:
         raise Http404("There is no such appendix.")
     appendix = get_object_or_404(
         Appendix, report=item.report, letter=letter, kind=AppendixKind.UPLOAD
     )
-    return FileResponse(
+    response = FileResponse(
         appendix.file.open("rb"),
         content_type="application/pdf",
         filename=f"item-{item.number}-appendix-{appendix.letter}.pdf",
     )
+    if item.part == Part.TWO or not published:
+        _not_public(response, exempt=item.part == Part.TWO)
+    return response
 
 
 def _pdf(issue: PackIssue | None, field: str, filename: str):
@@ -194,7 +214,8 @@ def pack(request, pk: int, full: bool = False):
         raise Http404("There is no such pack.")
     issue = services.current_issue(meeting)
     name = f"agenda-pack-{meeting.local_start:%Y-%m-%d}{'-full' if full else ''}.pdf"
-    return _pdf(issue, "full_pack" if full else "public_pack", name)
+    response = _pdf(issue, "full_pack" if full else "public_pack", name)
+    return _not_public(response, exempt=True) if full else response
 
 
 _ISSUE_FILES = {
@@ -213,7 +234,8 @@ def issue_file(request, pk: int, number: int, which: str):
     if field is None or (exempt and not can_see_exempt(request.user)):
         raise Http404("There is no such pack.")
     issue = get_object_or_404(meeting.issues, number=number, status=IssueStatus.READY)
-    return _pdf(issue, field, f"{meeting.local_start:%Y-%m-%d}-issue-{number}-{which}.pdf")
+    response = _pdf(issue, field, f"{meeting.local_start:%Y-%m-%d}-issue-{number}-{which}.pdf")
+    return _not_public(response, exempt=True) if exempt else response
 
 
 def progress(request, pk: int):
@@ -236,6 +258,13 @@ def minutes(request, pk: int):
     meeting = _meeting(request, pk)
     if meeting.status != MeetingStatus.HELD:
         raise Http404("The meeting has not been held yet.")
+    # An item never published (added after the last issue, then the meeting held) is as
+    # unpublished here as on its own page: its title and minute are for those entitled.
+    items, _ = _visible_items(request, meeting)
+    prefetch_related_objects(
+        [meeting],
+        Prefetch("items", queryset=AgendaItem.objects.filter(pk__in=[i.pk for i in items])),
+    )
     return render(
         request,
         "meetings/minutes.html",
@@ -431,6 +460,8 @@ def report_edit(request, pk: int, number: int):
     item, published = _item(request, meeting, number)
     if item.kind != ItemKind.REPORT or not can_edit_report(request.user, item, published=published):
         raise PermissionDenied("Only the report's author or a clerk changes it, until published.")
+    if refused := _refuse_while_rendering(request, meeting, item):
+        return refused
     report = item.report
     form = ReportForm(request.POST or None, initial=ReportForm.initial_for(report))
     if request.method == "POST" and form.is_valid():
@@ -450,6 +481,8 @@ def appendix_create(request, pk: int, number: int):
     item, published = _item(request, meeting, number)
     if item.kind != ItemKind.REPORT or not can_edit_report(request.user, item, published=published):
         raise PermissionDenied("Only the report's author or a clerk adds appendices.")
+    if refused := _refuse_while_rendering(request, meeting, item):
+        return refused
     report = item.report
     next_letter = chr(ord("A") + report.appendices.count())
     form = AppendixForm(
@@ -526,6 +559,14 @@ def minutes_edit(request, pk: int):
     return _form_page(request, form, "Minutes", meeting.get_absolute_url(), caption=str(meeting))
 
 
+def _refuse_while_rendering(request, meeting: Meeting, item: AgendaItem):
+    """Every write to an item, its report or appendices asks this first."""
+    if request.method == "POST" and item.number in services.rendering_numbers(meeting):
+        messages.error(request, services.ITEM_LOCKED.format(number=item.number))
+        return redirect(meeting)
+    return None
+
+
 def _unpublished_item(request, pk: int, number: int) -> tuple[Meeting, AgendaItem]:
     _clerk(request)
     meeting = _meeting(request, pk)
@@ -538,6 +579,8 @@ def _unpublished_item(request, pk: int, number: int) -> tuple[Meeting, AgendaIte
 @login_required
 def item_edit(request, pk: int, number: int):
     meeting, item = _unpublished_item(request, pk, number)
+    if refused := _refuse_while_rendering(request, meeting, item):
+        return refused
     report = item.report if item.kind == ItemKind.REPORT else None
     initial = {
         "number": item.number,
@@ -579,6 +622,8 @@ def item_edit(request, pk: int, number: int):
 @require_POST
 def item_remove(request, pk: int, number: int):
     meeting, item = _unpublished_item(request, pk, number)
+    if refused := _refuse_while_rendering(request, meeting, item):
+        return refused
     services.remove_item(item)
     messages.success(request, f"Item {number} ({item.title}) removed from the agenda.")
     return redirect(meeting)

@@ -694,3 +694,133 @@ def test_the_clerk_edits_and_removes_unpublished_items_only(
     remove_published = reverse("meetings:item_remove", args=[meeting.pk, performance.number])
     assert client.post(remove_published).status_code == 403
     assert meeting.items.filter(pk=performance.pk).exists()
+
+
+def test_public_minutes_leave_out_an_item_that_was_never_published(client, clara):
+    meeting = agenda()
+    publish(meeting, by=clara)
+    meeting.refresh_from_db()
+    late = services.add_item(
+        meeting, number=services.next_report_number(meeting), kind="report", title="Quiet deal"
+    )
+    services.record_minutes(
+        meeting, attendance=[], minutes={late.number: {"minute": "Sold the depot cheaply."}}
+    )
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert "Quiet deal" not in page and "Sold the depot cheaply." not in page
+    client.force_login(clara)
+    page = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+    assert "Quiet deal" in page and "Sold the depot cheaply." in page
+
+
+def test_exempt_papers_and_drafts_are_never_kept_by_a_shared_cache(client, clara, martin):
+    meeting = agenda(reports=["Performance Report"], exempt=["Care Home Contract"])
+    publish(meeting, by=clara)
+    meeting.refresh_from_db()
+    exempt = meeting.items.get(part=2)
+    public = meeting.items.get(title="Performance Report")
+    client.force_login(martin)
+    for url in [
+        exempt.get_absolute_url(),
+        meeting.get_absolute_url(),
+        reverse("meetings:pack_full", args=[meeting.pk]),
+        reverse("meetings:issue_file", args=[meeting.pk, 1, "pack-full"]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        drain(response)
+        cache = response.get("Cache-Control", "")
+        assert "private" in cache and "no-store" in cache, url
+    assert "private" not in client.get(public.get_absolute_url()).get("Cache-Control", "")
+    draft = services.add_item(
+        meeting, number=services.next_report_number(meeting), kind="report", title="Draft"
+    )
+    client.force_login(clara)
+    cache = client.get(draft.get_absolute_url()).get("Cache-Control", "")
+    assert "private" in cache
+
+
+def test_a_full_disk_while_storing_the_pack_leaves_no_partial_file_and_publishes_nothing(
+    client, clara, settings, tmp_path, monkeypatch
+):
+    import errno
+    import os
+
+    from django.core.files.storage import FileSystemStorage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    meeting = agenda(reports=["Performance Report"], exempt=["Care Home Contract"])
+    calls = []
+
+    def fill_the_disk(self, name, content):
+        calls.append(name)
+        if len(calls) < 2:
+            return real_save(self, name, content)
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(content.read()[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_save = FileSystemStorage._save
+    monkeypatch.setattr(FileSystemStorage, "_save", fill_the_disk)
+    client.force_login(clara)
+    response = client.post(reverse("meetings:publish", args=[meeting.pk]), follow=True)
+    assert response.status_code == 200
+    assert len(calls) == 2
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.DRAFT
+    assert not meeting.issues.filter(status=IssueStatus.READY).exists()
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "No space left on device" in page
+    assert status(client, reverse("meetings:pack", args=[meeting.pk])) == 404
+
+
+def test_an_item_being_rendered_cannot_be_moved_to_part_two(client, clara, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    meeting = agenda(reports=["Care Home Contract"])
+    issue = services.request_publication(meeting, by=clara)
+    assert issue.status == IssueStatus.QUEUED
+    item = meeting.items.get(title="Care Home Contract")
+    client.force_login(clara)
+    response = client.post(
+        reverse("meetings:item_edit", args=[meeting.pk, item.number]),
+        {
+            "title": "Care Home Contract",
+            "body": "",
+            "part": 2,
+            "exempt_paragraph": 3,
+            "exempt_reason": "Financial affairs of a named provider.",
+        },
+        follow=True,
+    )
+    assert "is in the papers being rendered now" in html.unescape(response.content.decode())
+    item.refresh_from_db()
+    assert item.part == 1
+    report_url = reverse("meetings:report_edit", args=[meeting.pk, item.number])
+    response = client.post(report_url, {"executive_summary": "Changed"}, follow=True)
+    assert "is in the papers being rendered now" in html.unescape(response.content.decode())
+    item.report.refresh_from_db()
+    assert item.report.executive_summary != "Changed"
+
+
+def test_a_plan_in_a_part_two_appendix_is_not_shown_as_presented_on_its_page(
+    client, clara, alice, make_indicator
+):
+    from recovery_plans.models import RecoveryPlan
+    from tests.factories import bulk_plans
+
+    meeting = agenda(exempt=["Care Home Contract"])
+    indicator = rated_indicator(make_indicator)
+    bulk_plans(1, 1, indicators=[indicator], owner=clara)
+    plan = RecoveryPlan.objects.get()
+    appendix = Appendix.objects.create(
+        report=meeting.items.get(part=2).report, letter="A", title="Plans", kind="recovery_plans"
+    )
+    appendix.plans.set([plan])
+    publish(meeting, by=clara)
+    client.force_login(alice)
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    assert "Appendix" not in html.unescape(response.content.decode())
