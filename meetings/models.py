@@ -385,7 +385,13 @@ class PackIssue(models.Model):
     class Meta:
         ordering = ["meeting", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="one_issue_per_number")
+            models.UniqueConstraint(fields=["meeting", "number"], name="one_issue_per_number"),
+            # Two issues rendered at once would each publish the same new items.
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(status__in=["queued", "rendering"]),
+                name="one_issue_in_progress",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
@@ -283,32 +283,60 @@ def pending_items(meeting: Meeting, items: list[AgendaItem] | None = None) -> li
     return [item for item in items if item.number not in published]
 
 
+ALREADY_PUBLISHING = (
+    "These papers are already being published: wait for them to finish, then publish "
+    "again if anything is left."
+)
+
+
 def request_publication(meeting: Meeting, *, by=None) -> PackIssue:
     """Check what would be published and queue its rendering. The meeting is published when
-    the worker has written every PDF; until then nothing a reader sees changes."""
-    from meetings.tasks import render_issue
+    the worker has written every PDF; until then nothing a reader sees changes.
 
-    if meeting.issues.filter(status__in=[IssueStatus.QUEUED, IssueStatus.RENDERING]).exists():
-        raise ValidationError("The papers are already being rendered; wait for them to finish.")
-    if meeting.status == MeetingStatus.HELD:
-        raise ValidationError("The meeting has been held; its papers can no longer change.")
-    new = pending_items(meeting)
-    problems = publication_problems(meeting, new)
-    if problems:
-        raise ValidationError(problems)
-    number = (meeting.issues.aggregate(n=Max("number"))["n"] or 0) + 1
-    issue = PackIssue.objects.create(
-        meeting=meeting,
-        number=number,
-        kind=IssueKind.AGENDA if meeting.status == MeetingStatus.DRAFT else IssueKind.SUPPLEMENT,
-        items=[item.number for item in new],
-        requested_by=by,
-        stage="Waiting for the task worker",
-    )
-    result = render_issue.enqueue(issue.pk)
-    PackIssue.objects.filter(pk=issue.pk, task_id="").update(task_id=str(result.id))
+    The checks and the new issue are one transaction holding the meeting's row, so of
+    clicks that arrive together one queues an issue and the others are told it is on its
+    way; the render is queued once that transaction has committed."""
+    try:
+        with transaction.atomic():
+            # PostgreSQL locks the row; SQLite's writers already take turns, as each
+            # transaction begins immediate.
+            meeting = (
+                Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+            )
+            in_progress = [IssueStatus.QUEUED, IssueStatus.RENDERING]
+            if meeting.issues.filter(status__in=in_progress).exists():
+                raise ValidationError(ALREADY_PUBLISHING)
+            if meeting.status == MeetingStatus.HELD:
+                raise ValidationError("The meeting has been held; its papers can no longer change.")
+            new = pending_items(meeting)
+            problems = publication_problems(meeting, new)
+            if problems:
+                raise ValidationError(problems)
+            number = (meeting.issues.aggregate(n=Max("number"))["n"] or 0) + 1
+            issue = PackIssue.objects.create(
+                meeting=meeting,
+                number=number,
+                kind=IssueKind.AGENDA
+                if meeting.status == MeetingStatus.DRAFT
+                else IssueKind.SUPPLEMENT,
+                items=[item.number for item in new],
+                requested_by=by,
+                stage="Waiting for the task worker",
+            )
+    except IntegrityError as error:
+        # The database's own guard (one issue in progress per meeting) caught a click the
+        # lock did not, on a database without row locks.
+        raise ValidationError(ALREADY_PUBLISHING) from error
+    _queue(issue)
     issue.refresh_from_db()
     return issue
+
+
+def _queue(issue: PackIssue) -> None:
+    from meetings.tasks import render_issue
+
+    result = render_issue.enqueue(issue.pk)
+    PackIssue.objects.filter(pk=issue.pk, task_id="").update(task_id=str(result.id))
 
 
 def prepare_appendices(items: list[AgendaItem]) -> list[tuple[Appendix, str, dict]]:

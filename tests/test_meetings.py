@@ -824,3 +824,65 @@ def test_a_plan_in_a_part_two_appendix_is_not_shown_as_presented_on_its_page(
     response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
     assert "Appendix" not in html.unescape(response.content.decode())
+
+
+# Publishing under concurrency -------------------------------------------------------------
+
+DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "sqlite" in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="SQLite's shared-cache test database refuses a second writer instead of making it "
+    "wait; run with scripts/with-postgres",
+)
+def test_three_simultaneous_publish_clicks_publish_one_issue_and_tell_the_others(
+    clara, settings, monkeypatch
+):
+    import threading
+    import time
+
+    from django.db import connection
+    from django.test import Client
+
+    settings.TASKS = DUMMY_TASKS
+    meeting = agenda()
+    url = reverse("meetings:publish", args=[meeting.pk])
+    # The checks read the whole agenda; a real one takes a moment, which is the window
+    # the other clicks arrive in.
+    real_problems = services.publication_problems
+
+    def slow_problems(*args, **kwargs):
+        time.sleep(0.3)
+        return real_problems(*args, **kwargs)
+
+    monkeypatch.setattr(services, "publication_problems", slow_problems)
+    clients = []
+    for _ in range(3):
+        browser = Client()
+        browser.force_login(clara)
+        clients.append(browser)
+    barrier, pages, errors = threading.Barrier(3), [], []
+
+    def click(browser):
+        try:
+            barrier.wait(timeout=10)
+            response = browser.post(url, follow=True)
+            pages.append((response.status_code, response.content.decode()))
+        except Exception as error:  # reported below: a thread's failure must fail the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(browser,)) for browser in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a publish request never finished"
+    assert errors == []
+    assert [code for code, _ in pages] == [200, 200, 200]
+    assert PackIssue.objects.filter(meeting=meeting).count() == 1
+    refused = [page for _, page in pages if "These papers are already being published" in page]
+    assert len(refused) == 2
