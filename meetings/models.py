@@ -190,6 +190,12 @@ class AgendaItem(models.Model):
     resolution = models.TextField(
         blank=True, help_text='The resolution, after "Resolved:" (Markdown).'
     )
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up with every change to the item, its report or its appendices: "
+        "a pack is published only if what it printed is still the latest.",
+    )
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -199,6 +205,16 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            # Counted by the database, so two writes at once make two changes.
+            self.version = models.F("version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+        if self.pk is not None and not isinstance(self.version, int):
+            self.refresh_from_db(fields=["version"])
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:item", args=[self.meeting_id, self.number])
@@ -216,6 +232,13 @@ class AgendaItem(models.Model):
             and self.minutes_of_id is not None
             and self.minutes_of.status == MeetingStatus.HELD
         )
+
+
+def changed(item) -> None:
+    """Count a change to an agenda item's report or appendices as a change to the item."""
+    AgendaItem.objects.filter(pk__in=[item] if isinstance(item, int) else item).update(
+        version=models.F("version") + 1
+    )
 
 
 class Report(models.Model):
@@ -251,6 +274,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.item.title
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        changed(self.item_id)
 
     @property
     def is_empty(self) -> bool:
@@ -322,6 +349,21 @@ class Appendix(models.Model):
     def __str__(self) -> str:
         return f"Appendix '{self.letter}': {self.title}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        changed(self._item())
+
+    def delete(self, *args, **kwargs):
+        item = self._item()
+        result = super().delete(*args, **kwargs)
+        changed(item)
+        return result
+
+    def _item(self) -> list[int]:
+        return list(
+            AgendaItem.objects.filter(report__pk=self.report_id).values_list("pk", flat=True)
+        )
+
     @property
     def is_generated(self) -> bool:
         return self.kind in GENERATED_KINDS
@@ -371,6 +413,12 @@ class PackIssue(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     items = models.JSONField(default=list, help_text="Numbers of the items it publishes.")
+    versions = models.JSONField(
+        default=dict, blank=True, help_text="The version of each item its render printed."
+    )
+    requeued = models.BooleanField(
+        default=False, help_text="Queued again because an item changed while it rendered."
+    )
     public_pack = models.FileField(upload_to="packs/%Y/", blank=True)
     full_pack = models.FileField(upload_to="packs/%Y/", blank=True)
     public_supplement = models.FileField(upload_to="packs/%Y/", blank=True)

@@ -336,7 +336,16 @@ def _queue(issue: PackIssue) -> None:
     from meetings.tasks import render_issue
 
     result = render_issue.enqueue(issue.pk)
-    PackIssue.objects.filter(pk=issue.pk, task_id="").update(task_id=str(result.id))
+    PackIssue.objects.filter(pk=issue.pk, status=IssueStatus.QUEUED).update(task_id=str(result.id))
+
+
+class ChangedWhileRendering(Exception):
+    """Items changed between the start of a render and its publication."""
+
+    def __init__(self, numbers: list[int]):
+        self.numbers = numbers
+        names = ", ".join(str(n) for n in numbers)
+        super().__init__(f"Item{'s' if len(numbers) > 1 else ''} {names}")
 
 
 def prepare_appendices(items: list[AgendaItem]) -> list[tuple[Appendix, str, dict]]:
@@ -371,6 +380,8 @@ def run_issue(issue_id: int) -> str:
         return issue.status
     try:
         _render_and_publish(issue)
+    except ChangedWhileRendering as changed:
+        return _render_again(issue, changed)
     except Exception as error:  # a failed render must leave the published papers as they were
         log.exception("Rendering %s failed", issue)
         message = error.messages if isinstance(error, ValidationError) else [str(error)]
@@ -384,6 +395,32 @@ def run_issue(issue_id: int) -> str:
     return IssueStatus.READY
 
 
+def _render_again(issue: PackIssue, changed: ChangedWhileRendering) -> str:
+    """Nothing was published because items changed under the render: queue it once more
+    to print them as they are now, or, if that has happened already, stop and say why."""
+    if issue.requeued:
+        PackIssue.objects.filter(pk=issue.pk).exclude(status=IssueStatus.READY).update(
+            status=IssueStatus.FAILED,
+            error=f"{changed} changed while the papers were being rendered, twice, so "
+            "nothing was published. Check the agenda and publish again.",
+            stage="Failed",
+            finished_at=timezone.now(),
+        )
+        return IssueStatus.FAILED
+    log.warning("%s: %s changed while rendering; queued again", issue, changed)
+    queued = PackIssue.objects.filter(pk=issue.pk).exclude(status=IssueStatus.READY)
+    if queued.update(
+        status=IssueStatus.QUEUED,
+        requeued=True,
+        progress=0,
+        stage=f"Queued again: {changed} changed while the papers were being rendered, "
+        "so nothing was published yet",
+    ):
+        _queue(issue)
+    issue.refresh_from_db()
+    return issue.status
+
+
 def _render_and_publish(issue: PackIssue) -> None:
     meeting = issue.meeting
     _progress(issue, "Checking the agenda", 5)
@@ -394,6 +431,10 @@ def _render_and_publish(issue: PackIssue) -> None:
     if problems:
         raise ValidationError(problems)
     included = [i for i in all_items if i.number in new_numbers | published_numbers(meeting)]
+    versions = {item.pk: item.version for item in included}
+    PackIssue.objects.filter(pk=issue.pk).update(
+        versions={str(item.number): item.version for item in included}
+    )
 
     _progress(issue, "Freezing the generated appendices", 10)
     to_freeze = prepare_appendices(included)
@@ -437,6 +478,17 @@ def _render_and_publish(issue: PackIssue) -> None:
             pending = PackIssue.objects.filter(pk=issue.pk).exclude(status=IssueStatus.READY)
             if not pending.update(status=IssueStatus.READY):
                 return
+            # What was rendered must be what is published: an item written since the render
+            # began (the forms refuse it, but not every write goes through them) would put
+            # the old text, or Part II text marked Part I, into the public pack.
+            now_versions = dict(
+                AgendaItem.objects.select_for_update()
+                .filter(pk__in=versions)
+                .values_list("pk", "version")
+            )
+            if now_versions != versions:
+                changed = sorted(i.number for i in included if now_versions.get(i.pk) != i.version)
+                raise ChangedWhileRendering(changed)
             now = timezone.now()
             for appendix, html, figures in to_freeze:
                 appendix.frozen_html, appendix.frozen_figures = html, figures

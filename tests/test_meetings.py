@@ -886,3 +886,53 @@ def test_three_simultaneous_publish_clicks_publish_one_issue_and_tell_the_others
     assert PackIssue.objects.filter(meeting=meeting).count() == 1
     refused = [page for _, page in pages if "These papers are already being published" in page]
     assert len(refused) == 2
+
+
+def test_an_item_made_part_ii_while_its_pack_renders_is_not_published_in_the_public_pack(
+    client, clara, settings, monkeypatch
+):
+    from meetings.models import AgendaItem
+
+    settings.TASKS = DUMMY_TASKS
+    meeting = agenda(reports=["Quarterly Performance Report", "Care Home Contract"])
+    contract = meeting.items.get(title="Care Home Contract")
+    contract.report.background = f"The {SECRET} are set out below."
+    contract.report.save()
+    client.force_login(clara)
+    client.post(reverse("meetings:publish", args=[meeting.pk]))
+    (issue,) = PackIssue.objects.filter(meeting=meeting)
+    first_task = issue.task_id
+    real_render = services.render_pack
+
+    def render_then_someone_writes(*args, **kwargs):
+        pack = real_render(*args, **kwargs)
+        if not AgendaItem.objects.filter(pk=contract.pk, part=2).exists():
+            # A write the forms' lock does not see (the shell, a script, another service).
+            item = AgendaItem.objects.get(pk=contract.pk)
+            item.part, item.exempt_paragraph = 2, 3
+            item.exempt_reason = "Information about the financial affairs of a provider."
+            item.save()
+        return pack
+
+    monkeypatch.setattr(services, "render_pack", render_then_someone_writes)
+    services.run_issue(issue.pk)  # what the task worker runs
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.QUEUED and issue.requeued
+    assert not issue.public_pack and not issue.full_pack
+    assert issue.task_id != first_task  # queued again
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.DRAFT
+    assert services.current_issue(meeting) is None
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert (
+        f"Queued again: Item {contract.number} changed while the papers were being rendered"
+        in html.unescape(page)
+    )
+
+    services.run_issue(issue.pk)  # the worker takes it again and prints the item as it is
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.READY, issue.error
+    public_text = "\n".join(page_texts(stored(issue.public_pack)))
+    assert "Quarterly Performance Report" in public_text
+    assert SECRET not in public_text and "Care Home Contract" not in public_text
+    assert SECRET in "\n".join(page_texts(stored(issue.full_pack)))
