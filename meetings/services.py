@@ -336,7 +336,8 @@ def _queue(issue: PackIssue) -> None:
     from meetings.tasks import render_issue
 
     result = render_issue.enqueue(issue.pk)
-    PackIssue.objects.filter(pk=issue.pk, status=IssueStatus.QUEUED).update(task_id=str(result.id))
+    # The latest task: a worker may have taken it already, so whatever the issue's status.
+    PackIssue.objects.filter(pk=issue.pk).update(task_id=str(result.id))
 
 
 class ChangedWhileRendering(Exception):
