@@ -214,7 +214,7 @@ class ScorecardTable(BaseTable):
         cells += [
             (numeric, self.columns["current"].header, row.current.text),
             (plain, "Target", row.target),
-            (plain, "Rating", rag_badge(row.rag) + plan_note(row)),
+            (plain, "Rating", format_html("{}{}", rag_badge(row.rag), plan_note(row))),
             (plain, "Direction of travel", direction_badge(row.direction)),
             (plain, "Variation (SPC)", spc_badge(row.variation)),
             (plain, "Assurance (SPC)", spc_badge(row.assurance)),

@@ -3,6 +3,7 @@
 import csv
 import io
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 
@@ -230,3 +231,42 @@ def test_an_unknown_variation_filter_is_named(client, make_indicator):
     rated_indicator(make_indicator)
     text = client.get("/scorecard/", {"variation": "sideways"}).text
     assert "There is no such variation (spc)" in text
+
+
+class _RatingCells(HTMLParser):
+    """The Rating cells of a page as a browser reads them: their text and the tags in them."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells: list[dict] = []
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "td" and attrs.get("data-label") == "Rating":
+            self.cells.append({"text": "", "tags": []})
+            self._depth = 1
+        elif self._depth:
+            self.cells[-1]["tags"].append((tag, attrs.get("class", "")))
+            self._depth += 1
+
+    def handle_endtag(self, tag):
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.cells[-1]["text"] += data
+
+
+def test_every_rating_cell_shows_a_tag_not_its_markup(client, make_indicator):
+    rated_indicator(make_indicator, figures=[("Q3 2017/18", "45")])  # on track
+    rated_indicator(make_indicator, figures=[("Q3 2017/18", "30")], target=None)  # not rated
+    parser = _RatingCells()
+    parser.feed(client.get("/scorecard/").text)
+    assert len(parser.cells) == 2
+    for cell in parser.cells:
+        # Escaped markup reads to the user as "<strong class=...>"; a rendered tag does not.
+        assert "<" not in cell["text"] and "class=" not in cell["text"], cell["text"]
+        assert any(tag == "strong" and "govuk-tag" in css for tag, css in cell["tags"]), cell
+    assert sorted(cell["text"].strip() for cell in parser.cells) == ["Not rated", "● On track"]
