@@ -75,7 +75,9 @@ def load_meetings(users: dict, *, path: Path = MEETINGS_FILE) -> dict:
             issues.append((meeting, supplement))
     for meeting, supplement in issues:
         agenda = [i for i in meeting.items.all() if i.number not in supplement]
-        _issue(meeting, agenda, IssueKind.AGENDA)
+        # A supplement is published once its agenda is out (one issue of a meeting is in
+        # progress at a time), so an agenda with a supplement is rendered here and now.
+        _issue(meeting, agenda, IssueKind.AGENDA, at_once=bool(supplement))
         if supplement:
             late = [i for i in meeting.items.all() if i.number in supplement]
             _issue(meeting, late, IssueKind.SUPPLEMENT)
@@ -83,8 +85,9 @@ def load_meetings(users: dict, *, path: Path = MEETINGS_FILE) -> dict:
     return counts
 
 
-def _issue(meeting: Meeting, items: list[AgendaItem], kind: str) -> None:
-    """Publish these items as one issue, as the clerk's Publish button does."""
+def _issue(meeting: Meeting, items: list[AgendaItem], kind: str, *, at_once=False) -> None:
+    """Publish these items as one issue, as the clerk's Publish button does (`at_once`:
+    rendered now rather than by the task worker)."""
     from meetings.tasks import render_issue
 
     issue = PackIssue.objects.create(
@@ -94,7 +97,10 @@ def _issue(meeting: Meeting, items: list[AgendaItem], kind: str) -> None:
         items=[item.number for item in items],
         stage="Waiting for the task worker",
     )
-    render_issue.enqueue(issue.pk)
+    if at_once:
+        render_issue.call(issue.pk)
+    else:
+        render_issue.enqueue(issue.pk)
 
 
 def _meeting(entry, committee, starts_at, keys, users) -> tuple[Meeting, set[int]]:

@@ -163,3 +163,21 @@ def test_the_june_2013_supplementary_agenda_matches_seed_000(demo):
     # The re-issued pack carries the agenda's items and the supplementary one.
     reissued = _squash(" ".join(_texts(supplement.public_pack)))
     assert "1. Apologies for Absence" in reissued and "Agenda Item 5" in reissued
+
+
+def test_the_demo_loads_with_the_task_worker_that_make_run_starts(db, settings, tmp_path):
+    """`make run` queues the demo's packs for the task worker rather than rendering them
+    at once: the supplement of June 2013 is queued after its agenda, which must not trip
+    the rule of one issue in progress per meeting."""
+    from meetings.models import PackIssue
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    settings.MEDIA_ROOT = tmp_path
+    load_demo()
+    june_2013 = Meeting.objects.get(starts_at__year=2013)
+    assert [i.kind for i in PackIssue.objects.filter(meeting=june_2013).order_by("number")] == [
+        "agenda",
+        "supplement",
+    ]
