@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -45,11 +45,9 @@ def visible_commentary(queryset, user):
     """Commentary is seen with its figure: published, or on an indicator the user keeps."""
     if is_performance_team(user):
         return queryset
-    published = Value.objects.published().filter(
-        indicator=OuterRef("indicator"), period=OuterRef("period")
-    )
     return queryset.filter(
-        Q(Exists(published)) | Q(indicator__in=editable_indicators(user).values("pk"))
+        Q(pk__in=Commentary.objects.published().values("pk"))
+        | Q(indicator__in=editable_indicators(user).values("pk"))
     )
 
 
@@ -124,13 +122,24 @@ class ComparatorInline(OwnedInlineMixin, admin.TabularInline):
     fields = ("period", "area", "value", "value_period")
 
 
-class CommentaryInline(OwnedInlineMixin, admin.StackedInline):
+class CommentaryInline(admin.StackedInline):
+    """Commentary is shown here; it is written on the period return with its figure, and
+    signed off and published with it."""
+
     model = Commentary
     extra = 0
-    fields = ("period", "issues", "causes", "actions")
+    fields = ("period", "figure", "issues", "causes", "actions")
+    readonly_fields = fields
+    can_delete = False
 
     def get_queryset(self, request):
         return visible_commentary(super().get_queryset(request), request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Indicator)
@@ -298,32 +307,26 @@ class TargetAdmin(GuardedHistoryAdmin):
 
 @admin.register(Commentary)
 class CommentaryAdmin(OwnerHistoryMixin, GuardedHistoryAdmin):
-    """Officers write commentary only on the indicators they keep, as on the return."""
+    """Commentary and its history, read-only: it is written on the period return with its
+    figure, and goes through sign-off and publication with it."""
 
-    list_display = ("indicator", "period")
+    list_display = ("indicator", "period", "figure")
     search_fields = ("indicator__reference", "indicator__title", "issues", "causes", "actions")
-    list_select_related = ("indicator",)
-    autocomplete_fields = ("indicator",)
+    list_select_related = ("indicator", "figure")
+    readonly_fields = [f.name for f in Commentary._meta.fields]
+    allow_revert = False
 
     def get_queryset(self, request):
         return visible_commentary(super().get_queryset(request), request.user)
 
-    def get_autocomplete_fields(self, request):
-        # The indicator search offers every indicator; an officer picks from their own.
-        return self.autocomplete_fields if is_performance_team(request.user) else ()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "indicator":
-            kwargs["queryset"] = editable_indicators(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_edit_figures(request.user, obj.indicator))
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_edit_figures(request.user, obj.indicator))
+        return False
 
 
 @admin.register(Comparator)

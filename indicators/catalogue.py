@@ -552,8 +552,10 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             current[key] = value
         if value.state == ValueState.PUBLISHED and not value.superseded:
             published[key] = value
+    # Commentary belongs to a revision of its figure.
     notes = {
-        (c.indicator_id, c.period): c for c in Commentary.objects.filter(indicator_id__in=saved_ids)
+        c.figure_id: c
+        for c in Commentary.objects.filter(indicator_id__in=saved_ids, figure__isnull=False)
     }
     statuses = {label.lower(): value for value, label in ValueStatus.choices}
     periods: dict = {}  # a workbook repeats the same few dozen periods thousands of times
@@ -677,14 +679,29 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             writes.changed_values.append((row.pk, row.version, entry))
             outcome = "changed"
         text = tuple(cell_text(line[h]) for h in ("Issues", "Causes", "Actions"))
-        note = notes.get(held_key) if pk else None
         if any(text):
-            if note is None:
-                writes.new_notes.append((indicator, period, *text))
-                outcome = "created" if outcome == "created" else "changed"
-            elif (note.issues.strip(), note.causes.strip(), note.actions.strip()) != text:
-                note.issues, note.causes, note.actions = text
-                writes.changed_notes.append(note)
+            # Commentary is published with its figure: written with a new figure, corrected
+            # in place with a published one (as the figure is), and left to the return
+            # while a revision is being worked on there.
+            shown = row if row is None or row.state == ValueState.PUBLISHED else None
+            shown = shown or published.get(held_key)
+            note = notes.get(shown.pk) if shown is not None else None
+            held = (note.issues.strip(), note.causes.strip(), note.actions.strip()) if note else ()
+            if held != text:
+                if row is not None and row.state != ValueState.PUBLISHED:
+                    sheet.problem(
+                        "Issues",
+                        number,
+                        reference,
+                        f"{period} is {ValueState(row.state).label.lower()} on the return; "
+                        "change its commentary there, or leave this row as it was",
+                    )
+                    continue
+                if note is None:
+                    writes.new_notes.append((indicator, period, row.pk if row else None, *text))
+                else:
+                    note.issues, note.causes, note.actions = text
+                    writes.changed_notes.append(note)
                 outcome = "created" if outcome == "created" else "changed"
         plans[reference].history[outcome] += 1
 
@@ -714,7 +731,7 @@ NEW_VALUE_FIELDS = (
     "status",
     "qualifier",
 )
-NEW_NOTE_FIELDS = ("indicator_id", "period", "issues", "causes", "actions")
+NEW_NOTE_FIELDS = ("indicator_id", "period", "figure_id", "issues", "causes", "actions")
 
 
 @transaction.atomic
@@ -745,7 +762,7 @@ def _write(writes: _Writes, by) -> None:
     if writes.changed_targets:
         bulk_update_with_history(writes.changed_targets, Target, TARGET_FIELDS, default_user=by)
     # Tens of thousands of figures: plain rows, not model instances (scorecard.bulk).
-    create_with_history(
+    new_value_pks = create_with_history(
         Value,
         NEW_VALUE_FIELDS,
         [(indicator.pk, *row) for indicator, *row in writes.new_values],
@@ -768,11 +785,19 @@ def _write(writes: _Writes, by) -> None:
             ["value", "count", "missing_reason", "status", "qualifier", "version"],
             default_user=by,
         )
+    # A new figure's commentary goes with the figure just written for its period.
+    new_figures = {
+        (indicator.pk, period): pk
+        for (indicator, period, *_), pk in zip(writes.new_values, new_value_pks, strict=True)
+    }
     create_with_history(
         Commentary,
         NEW_NOTE_FIELDS,
-        [(indicator.pk, *row) for indicator, *row in writes.new_notes],
-        key=["indicator_id", "period"],
+        [
+            (indicator.pk, period, figure or new_figures[(indicator.pk, period)], *text)
+            for indicator, period, figure, *text in writes.new_notes
+        ],
+        key=["figure_id"],
         by=by,
     )
     if writes.changed_notes:

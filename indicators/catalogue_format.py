@@ -304,13 +304,10 @@ def export_catalogue() -> Workbook:
     indicators = list(Indicator.objects.select_related("section", "service", "owner"))
     references = {i.pk: i.reference for i in indicators}
     targets = Target.objects.order_by("indicator__section__order", "indicator", "year", "period")
-    notes = {(c.indicator_id, c.period): c for c in Commentary.objects.all()}
+    notes = {c.figure_id: c for c in Commentary.objects.published()}
     values = Value.objects.published().order_by("indicator", "period_end", "period_start")
     return build_catalogue_workbook(
         [catalogue_row(i) for i in indicators],
         [target_row(t, references[t.indicator_id]) for t in targets],
-        [
-            history_row(v, references[v.indicator_id], notes.get((v.indicator_id, v.period)))
-            for v in values
-        ],
+        [history_row(v, references[v.indicator_id], notes.get(v.pk)) for v in values],
     )

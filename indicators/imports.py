@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from openpyxl import Workbook
@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from indicators.exports import FORMULA_STARTS
 from indicators.formatting import Unit, validate_value_for_unit
-from indicators.models import Commentary, Indicator, Value, ValueState, ValueStatus
+from indicators.models import Commentary, Indicator, Value, ValueStatus
 from indicators.numbers import FigureError, parse_figure
 from indicators.periods import FinancialQuarter, PeriodError, parse_period
 from indicators.reporting import target_for
@@ -38,7 +38,14 @@ from indicators.workbooks import (  # noqa: F401  (re-exported: the return's pub
     read_sheets,
 )
 from indicators.workbooks import cell_text as _text
-from indicators.workflow import OFFICER_EDITABLE, current_rows, return_lines
+from indicators.workflow import (
+    Entry,
+    Step,
+    WorkflowError,
+    current_rows,
+    plan_entry,
+    return_lines,
+)
 
 HEADERS = [
     "Reference",
@@ -173,6 +180,8 @@ class _Line:
     issues: str
     causes: str
     actions: str
+    sheet: str = ""
+    row: int = 0
 
 
 def parse_workbook(
@@ -260,116 +269,167 @@ def parse_workbook(
                     _text(cells[9]),
                     _text(cells[10]),
                     _text(cells[11]),
+                    name,
+                    number,
                 )
             )
     return lines, problems
 
 
+class _SavedMeanwhile(Exception):
+    def __init__(self, line: _Line):
+        self.line = line
+
+
 def import_figures(data: bytes, *, by) -> ImportResult:
     """Check every cell, then save every line as a draft in one transaction, or nothing.
-    A constant number of queries however many lines: everything is read and written in
-    bulk."""
+
+    Each line goes through the return's state machine (workflow.plan_entry), as a line of
+    the return form does, commentary included. The figures the workbook is checked against
+    are read again, locked, inside the transaction: a line saved by someone else in
+    between stops the import, with nothing saved. A constant number of queries however
+    many lines: everything is read and written in bulk."""
     check_file(data)
     sheets = read_sheets(data)
     editable = {i.reference: i for i in _editable_indicators(by)}
     lines, problems = parse_workbook(sheets, indicators=editable)
     result = ImportResult(problems=problems)
-    if problems:
-        return result
-    current, notes = current_rows({(line.indicator.pk, line.period) for line in lines})
-    team = is_performance_team(by)
-    new_values, changed_values, retired, new_notes, changed_notes = [], [], [], [], []
+    first_at: dict = {}
     for line in lines:
         key = (line.indicator.pk, line.period)
-        existing = current.get(key)
-        same = existing is not None and (
-            existing.value,
-            existing.count,
-            existing.missing_reason,
-            existing.status,
-        ) == (line.value, line.count, line.missing_reason, line.status)
-        if (
-            existing is not None
-            and not same
-            and existing.state not in OFFICER_EDITABLE
-            and not team
-        ):
+        if key in first_at:
             result.problems.append(
                 Problem(
-                    "",
-                    "",
+                    line.sheet,
+                    f"C{line.row}",
                     line.indicator.reference,
-                    f"{line.period} is {existing.get_state_display().lower()}; "
-                    "the performance team must return it first",
+                    f"{line.period} is also on row {first_at[key]}: give each figure once",
                 )
             )
-            continue
-        if existing is None or (existing.state == ValueState.PUBLISHED and not same):
-            revision = 1
-            if existing is not None:
-                existing.is_current = False
-                retired.append(existing)
-                revision = existing.revision + 1
-            new_values.append(
-                Value(
-                    indicator=line.indicator,
-                    period=line.period,
-                    period_start=line.period.start,
-                    period_end=line.period.end,
-                    value=line.value,
-                    count=line.count,
-                    missing_reason=line.missing_reason,
-                    status=line.status,
-                    state=ValueState.DRAFT,
-                    revision=revision,
-                )
-            )
-        elif not same:
-            existing.value, existing.count = line.value, line.count
-            existing.missing_reason, existing.status = line.missing_reason, line.status
-            if existing.state != ValueState.RETURNED:
-                existing.state = ValueState.DRAFT
-            existing.version += 1
-            changed_values.append(existing)
-        else:
-            result.unchanged += 1
-        text = (line.issues, line.causes, line.actions)
-        note = notes.get(key)
-        if note is None and any(text):
-            new_notes.append(
-                Commentary(
-                    indicator=line.indicator,
-                    period=line.period,
-                    issues=text[0],
-                    causes=text[1],
-                    actions=text[2],
-                )
-            )
-        elif note is not None and (note.issues, note.causes, note.actions) != text and any(text):
-            note.issues, note.causes, note.actions = text
-            changed_notes.append(note)
+        first_at.setdefault(key, line.row)
     if result.problems:
         return result
-    with transaction.atomic():
-        if retired:
-            bulk_update_with_history(retired, Value, ["is_current"], default_user=by)
-        if changed_values:
-            bulk_update_with_history(
-                changed_values,
-                Value,
-                ["value", "count", "missing_reason", "status", "state", "version"],
-                default_user=by,
+    held = current_rows(set(first_at))
+    steps = _plan(lines, held, by, result)
+    if result.problems:
+        return result
+    created = sum(1 for s in steps if s.row is not None and s.row.pk is None)
+    changed = sum(1 for s in steps if s.row is not None and s.row.pk is not None)
+    try:
+        with transaction.atomic():
+            _check_unchanged(lines, held)
+            _write_steps(steps, by)
+    except (_SavedMeanwhile, IntegrityError) as error:
+        # IntegrityError: a figure for a line not started was saved in between, after the
+        # check (one current figure per period).
+        line = getattr(error, "line", None)
+        which = f"{line.indicator.reference} {line.period} was" if line else "A figure was"
+        result.problems.append(
+            Problem(
+                line.sheet if line else "",
+                f"G{line.row}" if line else "",
+                line.indicator.reference if line else "",
+                f"{which} saved by someone else while this workbook was being imported, so "
+                "nothing was imported. Check the return, then upload the workbook again",
             )
-        if new_values:
-            bulk_create_with_history(new_values, Value, default_user=by)
-        if changed_notes:
-            bulk_update_with_history(
-                changed_notes, Commentary, ["issues", "causes", "actions"], default_user=by
-            )
-        if new_notes:
-            bulk_create_with_history(new_notes, Commentary, default_user=by)
-    result.created, result.changed = len(new_values), len(changed_values)
+        )
+        return result
+    result.created, result.changed = created, changed
+    result.unchanged = len(steps) - created - changed
     return result
+
+
+def _plan(lines: list[_Line], held: dict, by, result: ImportResult) -> list[Step]:
+    team = is_performance_team(by)
+    steps = []
+    for line in lines:
+        entry = Entry(
+            value=line.value,
+            count=line.count,
+            missing_reason=line.missing_reason,
+            status=line.status,
+            issues=line.issues,
+            causes=line.causes,
+            actions=line.actions,
+        )
+        try:
+            steps.append(
+                plan_entry(
+                    indicator=line.indicator,
+                    period=line.period,
+                    current=held.get((line.indicator.pk, line.period)),
+                    entry=entry,
+                    submit=False,
+                    team=team,
+                )
+            )
+        except WorkflowError:
+            state = held[(line.indicator.pk, line.period)].get_state_display().lower()
+            result.problems.append(
+                Problem(
+                    line.sheet,
+                    f"G{line.row}",
+                    line.indicator.reference,
+                    f"{line.period} is {state}; the performance team must return it first",
+                )
+            )
+    return steps
+
+
+def _check_unchanged(lines: list[_Line], held: dict) -> None:
+    """Lock the lines' indicators and current figures (as save_entry does) and stop if any
+    figure was saved since they were read."""
+    ids = {line.indicator.pk for line in lines}
+    list(Indicator.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    now = {
+        (v.indicator_id, v.period): v.version
+        for v in Value.objects.select_for_update()
+        .current()
+        .filter(
+            indicator_id__in=ids,
+            period__in={line.period for line in lines},
+        )
+        .only("indicator_id", "period", "version")
+    }
+    for line in lines:
+        key = (line.indicator.pk, line.period)
+        before = held.get(key)
+        if now.get(key) != (before.version if before else None):
+            raise _SavedMeanwhile(line)
+
+
+def _write_steps(steps: list[Step], by) -> None:
+    retired = [s.retired for s in steps if s.retired is not None]
+    changed = [s.row for s in steps if s.row is not None and s.row.pk is not None]
+    new = [s.row for s in steps if s.row is not None and s.row.pk is None]
+    if retired:
+        bulk_update_with_history(retired, Value, ["is_current"], default_user=by)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Value,
+            ["value", "count", "missing_reason", "status", "state", "return_reason", "version"],
+            default_user=by,
+        )
+    for row in new:
+        row.period_start, row.period_end = row.period.start, row.period.end
+    if new:
+        bulk_create_with_history(new, Value, default_user=by)
+    notes = [s for s in steps if s.note is not None]
+    for step in notes:
+        step.note.figure_id = step.row.pk
+    new_notes = [s.note for s in notes if s.note.pk is None]
+    changed_notes = [s.note for s in notes if s.note.pk is not None]
+    if changed_notes:
+        bulk_update_with_history(
+            changed_notes, Commentary, ["issues", "causes", "actions"], default_user=by
+        )
+    if new_notes:
+        bulk_create_with_history(new_notes, Commentary, default_user=by)
+    for step in steps:
+        if step.dropped_note is not None:
+            step.dropped_note._history_user = by
+            step.dropped_note.delete()
 
 
 # Pages ------------------------------------------------------------------------------------

@@ -305,6 +305,12 @@ class Value(PeriodDatesMixin):
     return_reason = models.TextField(
         blank=True, help_text="Why the performance team returned it to its officer."
     )
+    corrects_figure = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A later revision whose figure differs from the one published before "
+        '(printed "revised"); one that only changes the commentary does not.',
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Counts saves, so two editors cannot overwrite."
     )
@@ -361,7 +367,7 @@ class Value(PeriodDatesMixin):
     @property
     def is_revised(self) -> bool:
         """A published correction of a figure published before."""
-        return self.revision > 1 and self.state == ValueState.PUBLISHED
+        return self.corrects_figure and self.state == ValueState.PUBLISHED
 
 
 class Publication(models.Model):
@@ -381,30 +387,63 @@ class Publication(models.Model):
         return f"{self.quarter} published {self.published_at:%d %b %Y %H:%M}"
 
 
+class CommentaryQuerySet(models.QuerySet):
+    def published(self) -> "CommentaryQuerySet":
+        """Commentary members and the public may see: that of each published figure. It is
+        drafted, submitted, signed off and published with its figure, never before."""
+        return self.filter(figure__state=ValueState.PUBLISHED, figure__superseded=False)
+
+
+def published_commentary() -> models.Prefetch:
+    """Prefetches each indicator's published commentary as `published_commentary`."""
+    return models.Prefetch(
+        "commentaries",
+        queryset=Commentary.objects.published(),
+        to_attr="published_commentary",
+    )
+
+
 class Commentary(models.Model):
-    """An officer's commentary on one period: issues, causes and actions (Markdown)."""
+    """An officer's commentary on one revision of a figure: issues, causes and actions
+    (Markdown). A change to the commentary of a published figure is a new revision of the
+    figure, so it goes through sign-off as a corrected figure does."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="commentaries")
-    period = PeriodField()
+    period = PeriodField(
+        help_text="The period it speaks for: its figure's, or the quarter of the report."
+    )
+    figure = models.OneToOneField(
+        "Value",
+        on_delete=models.CASCADE,
+        related_name="commentary",
+        null=True,
+        editable=False,
+        help_text="The revision of the figure it is published with; none: never shown.",
+    )
     issues = models.TextField(blank=True, help_text="What the figures show.")
     causes = models.TextField(blank=True, help_text="Why.")
     actions = models.TextField(blank=True, help_text="What is being done about it.")
     history = HistoricalRecords()
 
+    objects = CommentaryQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "commentaries"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "period"], name="one_commentary_per_period"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.reference} commentary {self.period}"
 
     def clean(self) -> None:
-        if not (self.issues.strip() or self.causes.strip() or self.actions.strip()):
+        if not self.said:
             raise ValidationError("Write at least one of issues, causes or actions.")
+
+    @property
+    def said(self) -> bool:
+        return bool(self.issues.strip() or self.causes.strip() or self.actions.strip())
+
+    @property
+    def text(self) -> tuple[str, str, str]:
+        return (self.issues, self.causes, self.actions)
 
 
 class Target(models.Model):

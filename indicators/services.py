@@ -7,6 +7,7 @@ the same rules.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.models import Commentary, Comparator, Indicator, Target, Value, ValueState
@@ -45,6 +46,25 @@ def record_value(
     return _save(row, by)
 
 
+def figure_written_about(indicator: Indicator, period: Period) -> Value | None:
+    """The published figure a report's commentary for `period` speaks about: the figure
+    for that period, else the one its quarter's scorecard row reads (the latest ending
+    within it, shortest period first), else the latest ending in the year before. A Q4
+    report's commentary on an annual indicator is about the year's figure."""
+    figures = list(Value.objects.published().filter(indicator=indicator))
+    exact = [v for v in figures if v.period == period]
+    if exact:
+        return exact[0]
+    within = [
+        v for v in figures if period.start <= v.period.end <= period.end and v.period.months <= 12
+    ]
+    if within:
+        return max(within, key=lambda v: (v.period.end, -v.period.months))
+    year_before = period.end.replace(year=period.end.year - 1)
+    before = [v for v in figures if year_before < v.period.end <= period.end]
+    return max(before, key=lambda v: (v.period.end, -v.period.months)) if before else None
+
+
 @transaction.atomic
 def write_commentary(
     *,
@@ -55,10 +75,23 @@ def write_commentary(
     actions: str = "",
     by=None,
 ) -> Commentary:
-    """Create or update the commentary on a period."""
-    row = Commentary.objects.filter(indicator=indicator, period=period).first() or Commentary(
-        indicator=indicator, period=period
+    """Record the commentary published with a figure, as past reports printed it (like
+    record_value, for history and the demo). Commentary on figures being reported goes
+    through the return (workflow.save_entry), with its figure."""
+    figure = figure_written_about(indicator, period)
+    if figure is None:
+        raise ValidationError(
+            f"{indicator.reference} has no published figure for {period} or the year "
+            "before it, so there is nothing for this commentary to be published with."
+        )
+    row = Commentary.objects.filter(figure=figure).first() or Commentary(
+        indicator=indicator, period=period, figure=figure
     )
+    if row.period != period:
+        raise ValidationError(
+            f"{indicator.reference}: the commentary for {period} would be published with "
+            f"the {figure.period} figure, which has the commentary for {row.period}."
+        )
     row.issues, row.causes, row.actions = issues, causes, actions
     return _save(row, by)
 

@@ -18,7 +18,7 @@ from indicators.audit import audit_trail
 from indicators.charts import spc_view, trend_figure
 from indicators.exports import scorecard_records, scorecard_workbook, spreadsheet_text
 from indicators.forms import ScorecardFilterForm
-from indicators.models import Indicator, Scorecard, Section, Value
+from indicators.models import Indicator, Scorecard, Section, Value, published_commentary
 from indicators.periods import (
     FINANCIAL_QUARTER,
     FINANCIAL_YEAR,
@@ -230,7 +230,8 @@ def _filename(view: ScorecardView, extension: str) -> str:
 def indicator_detail(request, reference: str):
     """One indicator: definition, trend chart, every figure rated, and commentary."""
     indicator = get_object_or_404(
-        Indicator.objects.for_report().prefetch_related("commentaries"), reference=reference
+        Indicator.objects.for_report().prefetch_related(published_commentary()),
+        reference=reference,
     )
     rows = []
     for value in indicator.values.all():
@@ -249,13 +250,7 @@ def indicator_detail(request, reference: str):
                 "direction": assessment.direction,
             }
         )
-    # Commentary is public once its period's figure is.
-    published_periods = {value.period for value in indicator.values.all()}
-    commentary = sorted(
-        (c for c in indicator.commentaries.all() if c.period in published_periods),
-        key=lambda c: c.period,
-        reverse=True,
-    )
+    commentary = sorted(indicator.published_commentary, key=lambda c: c.period, reverse=True)
     team = is_performance_team(request.user)
     comparison = Benchmarks([indicator]).by_indicator.get(indicator.pk)
     plans = plans_by_indicator([indicator.pk]).get(indicator.pk, [])

@@ -99,34 +99,40 @@ class ReturnLine:
         return f"{self.indicator.pk}-{self.period.key}"
 
 
-def current_rows(keys: set[tuple[int, Period]]) -> tuple[dict, dict]:
-    """The current figure and the commentary for each (indicator id, period), in two
-    queries, keyed the same way."""
+def current_rows(keys: set[tuple[int, Period]]) -> dict[tuple[int, Period], Value]:
+    """The current revision of each (indicator id, period), with its commentary, in one
+    query."""
     ids = {pk for pk, _ in keys}
     periods = {p for _, p in keys}
-    values = {
+    return {
         (v.indicator_id, v.period): v
-        for v in Value.objects.current().filter(indicator_id__in=ids, period__in=periods)
+        for v in Value.objects.current()
+        .filter(indicator_id__in=ids, period__in=periods)
+        .select_related("commentary")
     }
-    notes = {
-        (c.indicator_id, c.period): c
-        for c in Commentary.objects.filter(indicator_id__in=ids, period__in=periods)
-    }
-    return values, notes
+
+
+def commentary_of(value: Value | None) -> Commentary | None:
+    """The commentary written with a revision, if any."""
+    if value is None:
+        return None
+    try:
+        return value.commentary
+    except Commentary.DoesNotExist:
+        return None
 
 
 def return_lines(indicators, quarter: FinancialQuarter) -> list[ReturnLine]:
     """The lines of a quarter's return for these indicators, in a fixed number of queries."""
     indicators = list(indicators)
-    values, notes = current_rows({(i.pk, p) for i in indicators for p in due_periods(i, quarter)})
+    values = current_rows({(i.pk, p) for i in indicators for p in due_periods(i, quarter)})
     lines = []
     for indicator in indicators:
         for period in due_periods(indicator, quarter):
-            key = (indicator.pk, period)
-            value = values.get(key)
+            value = values.get((indicator.pk, period))
             if value is not None:
                 value.indicator = indicator  # already fetched: no query per line
-            lines.append(ReturnLine(indicator, period, value, notes.get(key)))
+            lines.append(ReturnLine(indicator, period, value, commentary_of(value)))
     return lines
 
 
@@ -142,6 +148,10 @@ class Entry:
     causes: str = ""
     actions: str = ""
 
+    @property
+    def text(self) -> tuple[str, str, str]:
+        return (self.issues.strip(), self.causes.strip(), self.actions.strip())
+
 
 def _same(value: Value, entry: Entry) -> bool:
     return (
@@ -150,6 +160,89 @@ def _same(value: Value, entry: Entry) -> bool:
         and value.missing_reason == entry.missing_reason
         and value.status == entry.status
     )
+
+
+def _held_text(note: Commentary | None) -> tuple[str, str, str]:
+    return tuple(t.strip() for t in note.text) if note else ("", "", "")
+
+
+@dataclass
+class Step:
+    """What saving one line does: the revision written (a new one has no pk yet), the
+    published revision it takes over from, and its commentary written or removed. `row` is
+    None when the line is as held."""
+
+    row: Value | None = None
+    retired: Value | None = None
+    note: Commentary | None = None
+    dropped_note: Commentary | None = None
+
+
+def plan_entry(
+    *,
+    indicator: Indicator,
+    period: Period,
+    current: Value | None,
+    entry: Entry,
+    submit: bool,
+    team: bool,
+) -> Step:
+    """The one state machine of the return, for the form and the workbook import alike.
+
+    Commentary is part of its figure's revision: it is drafted, submitted, returned,
+    signed off and published with it. Changing the commentary of a published figure starts
+    a new revision, as a corrected figure does, and members keep seeing the published
+    figure and commentary until that revision is published. It is printed "revised" only
+    if its figure changed (decided when it is published)."""
+    held_note = commentary_of(current)
+    text = entry.text
+    if (
+        current is not None
+        and _same(current, entry)
+        and _held_text(held_note) == text
+        # Only submitting a draft moves a line on; saving leaves a submitted or signed-off
+        # line where it is.
+        and not (submit and current.state in {ValueState.DRAFT, ValueState.RETURNED})
+    ):
+        return Step()
+    if current is not None and current.state not in OFFICER_EDITABLE and not team:
+        raise WorkflowError(
+            f"{indicator.reference} {period} is {current.get_state_display().lower()}; "
+            "the performance team must return it before it can be changed."
+        )
+    step = Step()
+    if current is None:
+        row = Value(indicator=indicator, period=period)
+    elif current.state == ValueState.PUBLISHED:
+        step.retired = current
+        current.is_current = False
+        row = Value(
+            indicator=indicator,
+            period=period,
+            revision=current.revision + 1,
+            qualifier=current.qualifier,
+        )
+        held_note = None  # the published commentary stays with the published revision
+    else:
+        row = current
+    target_state = ValueState.SUBMITTED if submit else ValueState.DRAFT
+    if row.state == ValueState.RETURNED and not submit:
+        target_state = ValueState.RETURNED  # still returned until resubmitted
+    row.value, row.count = entry.value, entry.count
+    row.missing_reason, row.status = entry.missing_reason, entry.status
+    row.state = target_state
+    if target_state == ValueState.SUBMITTED:
+        row.return_reason = ""
+    row.version = row.version + 1 if row.pk else 1
+    step.row = row
+    if any(text):
+        note = held_note or Commentary(indicator=indicator, period=period)
+        if note.pk is None or _held_text(note) != text:
+            note.issues, note.causes, note.actions = text
+            step.note = note
+    elif held_note is not None:
+        step.dropped_note = held_note
+    return step
 
 
 @transaction.atomic
@@ -161,77 +254,51 @@ def save_entry(
     by,
     expected_version: int | None = None,
     submit: bool = False,
-) -> Value:
-    """Save one line of a return as a draft (or submit it). Refuses what the user may not
-    change, and a save over someone else's newer one."""
+) -> Value | None:
+    """Save one line of a return, figure and commentary, as a draft (or submit it).
+    Refuses what the user may not change, and a save over someone else's newer one.
+    Returns the revision saved, or the one held when nothing changed."""
     if not can_edit_figures(by, indicator):
         raise PermissionDenied(f"You cannot enter figures for {indicator.reference}.")
+    # The indicator's row is locked first: a line not started has no figure to lock, and two
+    # first saves would otherwise both insert one (a 500 on PostgreSQL).
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).exists()
     current = (
-        Value.objects.select_for_update()
+        Value.objects.select_for_update(of=("self",))
         .current()
         .filter(indicator=indicator, period=period)
+        .select_related("commentary")
         .first()
     )
     # A form opened on a line not yet started expects no figure at all (version 0): a
     # figure saved since is someone else's, not one to overwrite.
     if current and expected_version is not None and current.version != expected_version:
         raise EditConflict(current)
-    if current and current.state not in OFFICER_EDITABLE and not is_performance_team(by):
-        raise WorkflowError(
-            f"{indicator.reference} {period} is {current.get_state_display().lower()}; "
-            "the performance team must return it before it can be changed."
-        )
-    target_state = ValueState.SUBMITTED if submit else ValueState.DRAFT
-    unchanged_figure = current is not None and _same(current, entry)
-    if current is None:
-        row = Value(indicator=indicator, period=period)
-    elif current.state == ValueState.PUBLISHED:
-        if unchanged_figure:
-            row = current  # nothing to correct
-        else:
-            current.is_current = False
-            current._history_user = by
-            current.save(update_fields=["is_current"])
-            row = Value(indicator=indicator, period=period, revision=current.revision + 1)
-    else:
-        row = current
-    if row.pk is None or row.state != ValueState.PUBLISHED:
-        changed = row.pk is None or not _same(row, entry) or row.state != target_state
-        row.value, row.count = entry.value, entry.count
-        row.missing_reason, row.status = entry.missing_reason, entry.status
-        if changed:
-            if row.state == ValueState.RETURNED and not submit:
-                target_state = ValueState.RETURNED  # still returned until resubmitted
-            row.state = target_state
-            if target_state == ValueState.SUBMITTED:
-                row.return_reason = ""
-            row.version = (row.version or 0) + 1 if row.pk else 1
-            row.full_clean()
-            row._history_user = by
-            row.save()
-    _save_commentary(indicator, period, entry, by)
-    return row
-
-
-def _save_commentary(indicator, period, entry: Entry, by) -> None:
-    text = (entry.issues.strip(), entry.causes.strip(), entry.actions.strip())
-    note = Commentary.objects.filter(indicator=indicator, period=period).first()
-    if note is None and not any(text):
-        return
-    note = note or Commentary(indicator=indicator, period=period)
-    if (note.issues, note.causes, note.actions) == text:
-        return
-    note.issues, note.causes, note.actions = text
-    if not any(text):
-        published = Value.objects.published().filter(indicator=indicator, period=period)
-        if published.exists():
-            return  # nothing is deleted from a published period
-        note._history_user = by
-        note.delete()
-        return
-    note.full_clean()
-    note._history_user = by
-    note.save()
+    step = plan_entry(
+        indicator=indicator,
+        period=period,
+        current=current,
+        entry=entry,
+        submit=submit,
+        team=is_performance_team(by),
+    )
+    if step.retired is not None:
+        step.retired._history_user = by
+        step.retired.save(update_fields=["is_current"])
+    if step.row is None:
+        return current
+    step.row.full_clean()
+    step.row._history_user = by
+    step.row.save()
+    if step.note is not None:
+        step.note.figure = step.row
+        step.note.full_clean()
+        step.note._history_user = by
+        step.note.save()
+    if step.dropped_note is not None:
+        step.dropped_note._history_user = by
+        step.dropped_note.delete()
+    return step.row
 
 
 def _require_team(by) -> None:
@@ -302,6 +369,14 @@ def publish_quarter(*, quarter: FinancialQuarter, by) -> Publication:
             indicator=value.indicator_id, period=value.period, revision__lt=value.revision
         ).exclude(superseded=True)
         for previous in older:
+            if previous.state == ValueState.PUBLISHED:
+                # "Revised" once the figure itself differs from one published before; a
+                # revision that only rewrote the commentary is not.
+                value.corrects_figure = previous.corrects_figure or (
+                    previous.value,
+                    previous.count,
+                    previous.missing_reason,
+                ) != (value.value, value.count, value.missing_reason)
             previous.superseded = True
             previous._history_user = by
             previous.save(update_fields=["superseded"])

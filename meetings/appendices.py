@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from indicators.models import Commentary, Indicator, Scorecard, Section, Value
+from indicators.models import (
+    Commentary,
+    Indicator,
+    Scorecard,
+    Section,
+    Value,
+    published_commentary,
+)
 from indicators.periods import FinancialQuarter, Period
 from indicators.rag import Rag
 from indicators.reporting import previous_value
@@ -84,7 +91,7 @@ def performance_tables(
         indicators = indicators.filter(section__in=sections)
     indicators = list(
         indicators.order_by("section__order", "section__name", "order", "reference")
-        .prefetch_related("commentaries")
+        .prefetch_related(published_commentary())
         .distinct()
     )
     blocks: dict[int, tuple[Section, dict[str, ServiceTable]]] = {}
@@ -96,8 +103,8 @@ def performance_tables(
         table.lines.append(PerformanceLine(row=row, previous=previous))
         table.commentary.extend(
             c
-            for c in indicator.commentaries.all()
-            if quarter.start <= c.period.end <= quarter.end and _said(c)
+            for c in indicator.published_commentary
+            if quarter.start <= c.period.end <= quarter.end and c.said
         )
     result = []
     for section, tables in blocks.values():
@@ -110,10 +117,6 @@ def performance_tables(
             )
         result.append((section, list(tables.values())))
     return result
-
-
-def _said(commentary: Commentary) -> bool:
-    return bool(commentary.issues or commentary.causes or commentary.actions)
 
 
 def performance_figures(blocks) -> dict:

@@ -1,4 +1,5 @@
-"""Commentary in the admin: officers write it only on the indicators they keep."""
+"""Commentary in the admin is read-only: it is written on the return with its figure and
+published with it, so no one can publish it from the admin without sign-off."""
 
 from decimal import Decimal
 
@@ -29,23 +30,29 @@ def test_officer_cannot_change_commentary_on_another_officers_indicator(
     assert commentary.issues == "Referrals rose."
 
 
-def test_officer_cannot_add_commentary_to_another_officers_indicator(
-    client, alice, bob, make_indicator
-):
+def test_no_one_adds_commentary_through_the_admin(client, alice, bob, priya, make_indicator):
     theirs, mine = make_indicator(owner=bob), make_indicator(owner=alice)
-    client.force_login(alice)
-    form = client.get(ADD)
-    assert form.status_code == 200
-    assert f'value="{mine.pk}"' in form.text and f'value="{theirs.pk}"' not in form.text
-    response = client.post(ADD, {"indicator": theirs.pk, "period": "Q3 2017/18", "issues": "X"})
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    for user, indicator in ((alice, theirs), (alice, mine), (priya, mine)):
+        client.force_login(user)
+        assert client.get(ADD).status_code == 403
+        data = {"indicator": indicator.pk, "period": "Q3 2017/18", "issues": "X"}
+        assert client.post(ADD, data).status_code == 403
     assert not Commentary.objects.exists()
 
 
-def test_officer_still_writes_commentary_on_their_own_indicator(client, alice, make_indicator):
+def test_an_owner_cannot_rewrite_published_commentary_in_the_admin(client, alice, make_indicator):
+    """It would be public at once, skipping sign-off: the return makes it a new revision."""
     mine = make_indicator(owner=alice)
+    record_value(indicator=mine, period=parse_period("Q3 2017/18"), value=Decimal("34.8"))
+    commentary = write_commentary(
+        indicator=mine, period=parse_period("Q3 2017/18"), issues="Referrals rose."
+    )
     client.force_login(alice)
-    response = client.post(ADD, {"indicator": mine.pk, "period": "Q3 2017/18", "issues": "Up."})
-    assert response.status_code == 302
-    assert Commentary.objects.get(indicator=mine).issues == "Up."
+    url = reverse("admin:indicators_commentary_change", args=[commentary.pk])
+    page = client.get(url)
+    assert page.status_code == 200  # shown, read-only
+    assert "Referrals rose." in page.text and 'name="issues"' not in page.text
+    data = {"indicator": mine.pk, "period": "Q3 2017/18", "issues": "Rewritten."}
+    assert client.post(url, data).status_code == 403
+    commentary.refresh_from_db()
+    assert commentary.issues == "Referrals rose."

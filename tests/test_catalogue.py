@@ -21,6 +21,7 @@ from indicators.catalogue import (
 )
 from indicators.models import Commentary, Indicator, Section, Service, Target, Value
 from indicators.periods import parse_period
+from indicators.services import record_value
 from indicators.workflow import Entry, save_entry
 
 PAGE = "/returns/catalogue/"
@@ -383,6 +384,31 @@ def test_figures_being_worked_on_in_a_return_are_left_to_the_return(priya, make_
         "History C2 (SW01): Q3 2017/18 is submitted on the return; change it there, or leave "
         "this row as it was"
     ]
+
+
+def test_commentary_of_a_figure_on_the_return_is_left_to_the_return(priya, make_indicator):
+    """The catalogue cannot publish commentary past the sign-off of the figure it goes with:
+    on a published figure it is corrected in place, as the figure is; on one being worked
+    on in the return, it is refused."""
+    indicator = make_indicator(reference="SW01")
+    q3 = parse_period("Q3 2017/18")
+    save_entry(indicator=indicator, period=q3, entry=Entry(Decimal("30")), by=priya, submit=True)
+    data = workbook(
+        [], [], [row(HISTORY, reference="SW01", period="Q3 2017/18", figure="30%", issues="New")]
+    )
+    assert [str(p) for p in import_catalogue(data, by=priya).problems] == [
+        "History G2 (SW01): Q3 2017/18 is submitted on the return; change its commentary "
+        "there, or leave this row as it was"
+    ]
+    assert not indicator.commentaries.exists()
+    # Published, its commentary is corrected in place, and is public with it.
+    record_value(indicator=indicator, period=parse_period("Q2 2017/18"), value=Decimal("29"))
+    data = workbook(
+        [], [], [row(HISTORY, reference="SW01", period="Q2 2017/18", figure="29%", issues="Old")]
+    )
+    assert import_catalogue(data, by=priya).problems == []
+    (note,) = indicator.commentaries.published()
+    assert (note.figure.period, note.issues) == (parse_period("Q2 2017/18"), "Old")
 
 
 def test_the_page_previews_then_imports_and_deletes_the_upload(client, priya, alice_email):

@@ -99,7 +99,8 @@ def half_imported_return(client, make_indicator, alice):
     second = make_indicator(owner=alice, reference="SW02", title="Contacts to referral")
     quarter = parse_period("Q3 2017/18")
     record_value(indicator=second, period=quarter, value=Decimal("29.6"))
-    write_commentary(indicator=first, period=quarter, issues="Referrals fell.", by=alice)
+    record_value(indicator=first, period=quarter.previous(), value=Decimal("7887"))
+    write_commentary(indicator=first, period=quarter.previous(), issues="Referrals fell.")
     client.force_login(alice)
     workbook = load_workbook(io.BytesIO(client.get("/returns/2017-18/Q3/workbook.xlsx").content))
     sheet = workbook["Start Well"]

@@ -1,9 +1,75 @@
+from decimal import Decimal
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from indicators.periods import parse_period
 
 
 def test_no_migrations_are_pending(db):
     out = StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commentary_held_by_period_is_linked_to_the_figure_it_was_published_with():
+    """Before 0003 commentary was kept per period beside the figures; a Q4 note on an annual
+    indicator had no figure of its own period. Each is linked to the figure that quarter's
+    row reads, and a correction in progress gets a copy, so nothing shown changes."""
+    before = [("indicators", "0002_return_workflow")]
+    after = [("indicators", "0003_commentary_with_its_figure")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Section, Service = (
+        old.get_model("indicators", "Section"),
+        old.get_model("indicators", "Service"),
+    )
+    Indicator, Value = (
+        old.get_model("indicators", "Indicator"),
+        old.get_model("indicators", "Value"),
+    )
+    Commentary = old.get_model("indicators", "Commentary")
+    section = Section.objects.create(name="Start Well", order=1)
+    service = Service.objects.create(name="Children's Social Care")
+    made = {}
+    for reference in ("LW09", "SW02"):
+        made[reference] = Indicator.objects.create(
+            reference=reference, title=reference, section=section, service=service,
+            unit="percent", decimal_places=1, polarity="H", frequency="annual",
+        )  # fmt: skip
+
+    def figure(indicator, period, value, **fields):
+        period = parse_period(period)
+        return Value.objects.create(
+            indicator=indicator, period=period, period_start=period.start,
+            period_end=period.end, value=Decimal(value), **{"state": "published", **fields},
+        )  # fmt: skip
+
+    year = figure(made["LW09"], "2017/18", "7")
+    figure(made["LW09"], "2016/17", "4.6")
+    q3 = figure(made["SW02"], "Q3 2017/18", "29.6", is_current=False)
+    draft = figure(made["SW02"], "Q3 2017/18", "31.2", revision=2, state="draft")
+    Commentary.objects.create(
+        indicator=made["LW09"], period=parse_period("Q4 2017/18"), issues="Year"
+    )
+    Commentary.objects.create(
+        indicator=made["SW02"], period=parse_period("Q3 2017/18"), issues="Q3"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    notes = new.get_model("indicators", "Commentary").objects.order_by("pk")
+    assert [(n.issues, str(n.period), n.figure_id) for n in notes] == [
+        ("Year", "Q4 2017/18", year.pk),
+        ("Q3", "Q3 2017/18", q3.pk),
+        ("Q3", "Q3 2017/18", draft.pk),
+    ]
+    values = new.get_model("indicators", "Value").objects
+    assert values.get(pk=draft.pk).corrects_figure and not values.get(pk=q3.pk).corrects_figure
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
