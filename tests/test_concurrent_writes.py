@@ -18,7 +18,7 @@ import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from indicators.models import Publication, Value
 from indicators.periods import parse_period
 from indicators.roles import PERFORMANCE_TEAM
 from tests.conftest import _user
-from tests.test_faults import PYTHON, ROOT, Browser, _answers, _free_port, _wait_for
+from tests.test_faults import PASSWORD, PYTHON, ROOT, Browser, _answers, _free_port, _wait_for
 
 ON_SQLITE = "sqlite" in django_settings.DATABASES["default"]["ENGINE"]
 CONFLICT = "someone else saved this figure while you were editing it"
@@ -215,7 +215,6 @@ class Site:
     meeting: int
     log: Path
     coordinator: Coordinator
-    browsers: dict = field(default_factory=dict)
 
     def browser(self, username: str) -> Browser:
         browser = Browser(self.base)
@@ -258,10 +257,6 @@ def _environment(tmp: Path, database: Path) -> dict:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """A migrated SQLite file with the tests' people and figures, and collected static files."""
-    if not ON_SQLITE:
-        pytest.skip("SQLite pass only")
-    from tests.test_faults import PASSWORD
-
     tmp = tmp_path_factory.mktemp("concurrent")
     database = tmp / "template.sqlite3"
     setup = subprocess.run(
