@@ -623,7 +623,7 @@ def test_two_saves_of_a_started_line_at_once_on_postgres_one_wins(
     workflow.save_entry(
         indicator=indicator, period=Q3, entry=workflow.Entry(Decimal("40")), by=alice
     )
-    _hold_first_until_another_waits(monkeypatch, workflow, "_save_commentary")
+    _hold_first_until_another_waits(monkeypatch, workflow, "plan_entry")
     browsers = []
     for user in (alice, priya):
         browser = Client()
@@ -646,18 +646,11 @@ def test_two_saves_of_a_started_line_at_once_on_postgres_one_wins(
 
 @on_postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="Defect in indicators.workflow.save_entry: on a line not started there is no row "
-    "for select_for_update to lock, so both saves insert revision 1 and the second fails on "
-    "the one_value_per_revision constraint (IntegrityError, a 500) instead of being told. "
-    "Locking the indicator's row before reading its current figure would serialise them.",
-)
 def test_two_saves_of_a_line_never_started_at_once_on_postgres_one_wins(
     make_indicator, alice, priya, monkeypatch
 ):
     indicator = make_indicator(owner=alice, reference="A1")
-    _hold_first_until_another_waits(monkeypatch, workflow, "_save_commentary")
+    _hold_first_until_another_waits(monkeypatch, workflow, "plan_entry")
     browsers = []
     for user in (alice, priya):
         browser = Client(raise_request_exception=False)
