@@ -90,7 +90,7 @@ def render_pack(
 
     Generated appendices carry their HTML (frozen, or about to be frozen) as `pack_html`;
     `progress` is told each stage."""
-    from scorecard.pdf import html_for_pdf
+    from scorecard.pdf import lay_out, write_tagged
 
     say = progress or (lambda stage: None)
     context = pack_context(meeting, items, full=full, supplement=supplement)
@@ -99,7 +99,7 @@ def render_pack(
     body_pages, ranges, uploads = [], {}, {}
     if with_pages:
         body_html = pack_body_html(context)
-        body = html_for_pdf(body_html).render(pdf_variant="pdf/ua-1")
+        body = lay_out(body_html)
         body_pages, ranges, uploads = (
             body.pages,
             _body_ranges(body, with_pages),
@@ -107,9 +107,9 @@ def render_pack(
         )
     say("Laying out the front sheet")
     front_html = render_to_string("meetings/pack_front.html", {**context, "ranges": ranges})
-    front = html_for_pdf(front_html).render(pdf_variant="pdf/ua-1")
+    front = lay_out(front_html)
     say("Writing the PDF")
-    pdf = front.copy(front.pages + body_pages).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = write_tagged(front.copy(front.pages + body_pages))
     if uploads:
         say("Adding uploaded appendices")
         pdf = _draw_uploads(pdf, uploads, len(front.pages), items)

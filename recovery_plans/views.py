@@ -216,13 +216,11 @@ def plan_detail(request, pk: int):
 @login_required
 def plan_pdf(request, pk: int):
     """The plan as the committee papers print it, A4."""
-    from scorecard.pdf import html_for_pdf
+    from scorecard.pdf import tagged_pdf
 
     plan = _plan(pk)
     html = render_to_string("recovery_plans/plan_print.html", plan_context(plan), request=request)
-    pdf = html_for_pdf(html, base_url=request.build_absolute_uri("/")).write_pdf(
-        pdf_variant="pdf/ua-1"
-    )
+    pdf = tagged_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="recovery-plan-{plan.pk}.pdf"'
     return response

@@ -287,10 +287,10 @@ def register_report(request):
 @login_required
 def register_pdf(request):
     """The same report as a landscape A4 PDF, tables' headers repeated on each page."""
-    from scorecard.pdf import html_for_pdf
+    from scorecard.pdf import tagged_pdf
 
     html = render_to_string("risks/report_print.html", report_context(), request=request)
-    pdf = html_for_pdf(html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = tagged_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="risk-register.pdf"'
     return response

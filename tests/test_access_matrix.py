@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.test_pdf_endpoints import AS_UPLOADED, PDF_ROUTES
+
 ROLES = ("anonymous", "public", "officer", "officer2", "performance", "clerk", "member", "admin")
 
 
@@ -290,6 +292,7 @@ def test_every_url_as_every_role(client):
     urls = urls_for(world)
     assert set(urls) == set(EXPECTED)
     wrong = []
+    serves_pdf = set()
     for name, url in urls.items():
         for role, expected in zip(ROLES, EXPECTED[name], strict=True):
             client.logout()
@@ -298,12 +301,17 @@ def test_every_url_as_every_role(client):
             response = client.get(url)
             if response.streaming:  # read to the end, which closes the file
                 b"".join(response.streaming_content)
+            if response.get("Content-Type") == "application/pdf":
+                serves_pdf.add(name.split(" ")[0])
             if response.status_code != expected:
                 wrong.append(f"{name} as {role}: {response.status_code}, expected {expected}")
             if expected == 302 and name != "indicators:home":
                 assert "login/" in response["Location"], (name, role)
             wrong += _inline_code(name, role, response)
     assert wrong == []
+    # Every PDF is checked for its tagging in tests/test_pdf_endpoints.py, whatever its
+    # address ends in.
+    assert serves_pdf - set(PDF_ROUTES) - set(AS_UPLOADED) == set()
     # Every URL refuses a POST without the CSRF token, whoever sends it: no view is exempt.
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(world["users"]["admin"])

@@ -121,6 +121,18 @@ def test_pdf_report_has_every_reference_and_score(member):
     assert keep_with_first_page(response.content, "risk-register").exists()
 
 
+def test_pdf_register_starts_under_its_heading_and_repeats_its_header_row(member):
+    """An entry taller than the rest of a page is split, not pushed on whole, which used to
+    leave the heading alone on a blank page and the register's first page without a head."""
+    reader = PdfReader(io.BytesIO(member.get("/risks/report.pdf").content))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    head = "Mitigating / maximising actions Residual score Owner Direction of travel"
+    first = next(n for n, text in enumerate(pages) if "Appendix A:" in text)
+    last = next(n for n, text in enumerate(pages) if "Key to scores" in text)
+    assert head in pages[first] and "CR1" in pages[first].split("Appendix A:")[1]
+    assert [n for n in range(first, last) if head not in pages[n]] == []
+
+
 def test_cover_summary_lists_entries_at_or_above_the_threshold(member):
     response = member.get("/risks/report/")
     cover = [line.reference for line, _ in response.context["cover"]]
