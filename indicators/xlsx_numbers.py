@@ -79,9 +79,11 @@ def excel_number(value: Decimal) -> int | float:
 
 
 def exact_in_excel(value: Decimal) -> bool:
-    """Whether Excel's binary floating point holds this figure exactly as it is read back
-    (Decimal(str(float))): every figure of up to 15 significant digits."""
-    return Decimal(repr(float(value))) == value
+    """Whether a workbook holds this figure exactly as the importers read it back: openpyxl
+    writes 16 significant digits of the binary float, read as Decimal(str(float)). True of
+    every figure of up to 15 significant digits."""
+    written = "%.16g" % float(value)  # noqa: UP031 (openpyxl's own formatting of numbers)
+    return Decimal(repr(float(written))) == value
 
 
 def figure_cell(
