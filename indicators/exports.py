@@ -205,7 +205,7 @@ def scorecard_workbook(rows: list[Row], quarter: FinancialQuarter | None) -> Wor
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{sheet.max_row}"
     widths = {1: 12, 2: 11, 3: 60}
     for index, header in enumerate(table.headers, start=1):
-        width = widths.get(index, 12 if header.endswith((" count", " period")) else 18)
+        width = widths.get(index, 12 if header.endswith(" count") else 18)
         sheet.column_dimensions[get_column_letter(index)].width = width
     return book
 
