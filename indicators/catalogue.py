@@ -30,6 +30,7 @@ from indicators.catalogue_format import (  # noqa: F401  (the format's public na
     HISTORY,
     KIND_COLUMNS,
     KIND_WORDS,
+    OPTIONAL_LAST,
     SHEETS,
     TARGET_FIELDS,
     TARGETS,
@@ -53,7 +54,7 @@ from indicators.models import (
     ValueState,
     ValueStatus,
 )
-from indicators.numbers import FigureError, parse_figure
+from indicators.numbers import FigureError, parse_figure, with_count
 from indicators.roles import OFFICER
 from indicators.workbooks import Problem, cell_text, check_file, column_letter, read_sheets
 from scorecard.bulk import create_objects_with_history, create_with_history
@@ -68,9 +69,16 @@ class _Sheet:
         self.name, self.rows, self.problems = name, rows, problems
         self.headers = [header for header, _ in SHEETS[name]]
         self.letters = {h: column_letter(i) for i, h in enumerate(self.headers)}
-        self.ok = bool(rows) and [cell_text(c) for c in rows[0][: len(self.headers)]] == (
-            self.headers
+        found = [cell_text(c) for c in rows[0][: len(self.headers)]] if rows else []
+        self.ok = bool(rows) and found == self.headers
+        # A workbook made before the sheet's last column was added reads as it always did.
+        self.without_last = (
+            bool(rows)
+            and not self.ok
+            and OPTIONAL_LAST.get(name) == self.headers[-1]
+            and found + [""] * (len(self.headers) - len(found)) == self.headers[:-1] + [""]
         )
+        self.ok = self.ok or self.without_last
         if rows and not self.ok:
             problems.append(
                 Problem(
@@ -89,6 +97,8 @@ class _Sheet:
         headers, blank = self.headers, (None, "")
         for number, row in enumerate(self.rows[1:], start=2):
             values = row[:width] if len(row) >= width else row + [None] * (width - len(row))
+            if self.without_last:
+                values[-1] = None
             # A row of empty cells, or of spaces only, is no row.
             if any(c not in blank for c in values) and any(cell_text(c) for c in values):
                 yield number, dict(zip(headers, values, strict=True))
@@ -595,6 +605,11 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                     figure if isinstance(figure, float) else cell_text(figure), unit
                 )
                 value, count = parsed.value, parsed.count
+                try:
+                    count = with_count(parsed, line["Count"], unit).count
+                except FigureError as error:
+                    sheet.problem("Count", number, reference, str(error).rstrip("."))
+                    continue
                 problem = validate_value_for_unit(value, unit, out_of=out_of)
                 if problem:
                     raise cells.CellError(problem.rstrip("."))
@@ -612,6 +627,9 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                     "give a figure or a reason it is missing, not both",
                 )
                 continue
+        elif cell_text(line["Count"]):
+            sheet.problem("Figure", number, reference, "give the figure that goes with the count")
+            continue
         elif not reason:
             sheet.problem("Figure", number, reference, "give a figure or say why it is missing")
             continue

@@ -2,6 +2,7 @@
 the writing of a workbook (the blank template, or the whole catalogue exported) that the
 importer (`indicators.catalogue`) reads back unchanged."""
 
+import re
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from indicators.formatting import Unit
 from indicators.models import Commentary, Frequency, Indicator, Target, Value, ValueStatus
 from indicators.rag import TargetKind
 from indicators.workbooks import as_text_cell, column_letter
+from indicators.xlsx_numbers import NumberCell, count_cell, excel_number, figure_cell
 
 UNIT_WORDS = {unit.value: unit.value.capitalize() for unit in Unit}
 FREQUENCY_WORDS = {value: value.replace("_", " ").capitalize() for value in Frequency.values}
@@ -86,6 +88,11 @@ HISTORY = [
     ("Issues", "Commentary (Markdown). Empty commentary leaves any already held alone."),
     ("Causes", ""),
     ("Actions", ""),
+    (
+        "Count",
+        "Rates and percentages reported with a count: the count, e.g. 1,288 with 52.5 as the "
+        "Figure (or write 1,288/52.5 in Figure). Workbooks without this column import too.",
+    ),
 ]
 SHEETS = {"Catalogue": CATALOGUE, "Targets": TARGETS, "History": HISTORY}
 # Columns Excel would turn into numbers or dates: kept as text.
@@ -94,6 +101,14 @@ TEXT_COLUMNS = {
     "Targets": {"Reference", "Year", "Period", "Change", "By"},
     "History": {"Reference", "Period", "Figure"},
 }
+# A column added to a sheet after councils had started filling in workbooks: a sheet that
+# ends just before it is read as it always was.
+OPTIONAL_LAST = {"History": "Count"}
+# Columns of figures, written as numbers in the indicator's format ("Figure" stays text
+# in empty rows, so that "34.8%" typed there is read as typed).
+FIGURE_COLUMNS = {"Targets": {"Target", "Low", "High", "Baseline"}, "History": {"Figure"}}
+COUNT_COLUMNS = {"History": {"Count"}}
+NUMBER_COLUMNS = {"Catalogue": {"Score out of"}}
 KIND_COLUMNS = {
     "year_end": {"Target"},
     "profiled": {"Period", "Target"},
@@ -186,27 +201,20 @@ def target_row(target: Target, reference: str) -> list:
     return [cells.get(header, "") for header, _ in TARGETS]
 
 
-def figure_text(value: Value) -> str:
-    """The exact figure as text (a count and its rate as "9907/403.9"), so that nothing is
-    lost to rounding or to Excel's floating point on the way out and back."""
-    if value.value is None:
-        return ""
-    if value.count is not None:
-        return f"{plain(value.count)}/{plain(value.value)}"
-    return plain(value.value)
-
-
 def history_row(value: Value, reference: str, note: Commentary | None) -> list:
+    """A figure's row; the figure and count as exact text, which the workbook writes as
+    numbers (build_catalogue_workbook)."""
     return [
         reference,
         str(value.period),
-        figure_text(value),
+        plain(value.value),
         value.missing_reason.strip(),
         STATUS_WORDS.get(value.status, value.status),
         value.qualifier.strip(),
         note.issues.strip() if note else "",
         note.causes.strip() if note else "",
         note.actions.strip() if note else "",
+        plain(value.count),
     ]
 
 
@@ -231,11 +239,45 @@ INSTRUCTIONS = [
 ]
 
 
+_PLAIN = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _as_number(cell, header: str, name: str, indicator: Indicator | None) -> None:
+    """A figure written by the row functions as exact text, made the number it is, in the
+    format that prints it as the reports do; a percentage as its points ('29.1 "%"'), as
+    the importer reads it. Text keeps its digits where Excel could not (xlsx_numbers)."""
+    if not isinstance(cell.value, str) or not _PLAIN.fullmatch(cell.value):
+        return  # empty, or a figure as someone typed it ("34.8%"): left as it is
+    number = Decimal(cell.value)
+    if header in COUNT_COLUMNS.get(name, ()):
+        written = count_cell(number)
+    elif header in NUMBER_COLUMNS.get(name, ()):
+        written = NumberCell(excel_number(number), "General")
+    elif indicator is not None:
+        written = figure_cell(
+            number,
+            unit=indicator.unit,
+            decimal_places=indicator.decimal_places,
+            out_of=indicator.score_out_of,
+            fraction=False,
+            exact=True,
+        )
+    else:
+        return
+    if not isinstance(written.value, str):
+        cell.value, cell.number_format = written.value, written.number_format
+        cell.quotePrefix = False
+
+
 def build_catalogue_workbook(
-    catalogue: list[list] = (), targets: list[list] = (), history: list[list] = ()
+    catalogue: list[list] = (),
+    targets: list[list] = (),
+    history: list[list] = (),
+    indicators: dict[str, Indicator] | None = None,
 ) -> Workbook:
     """The catalogue workbook: instructions, and the three sheets with these rows (none for
-    the blank template)."""
+    the blank template). `indicators` by reference give the figures their formats."""
+    indicators = indicators or {}
     book = Workbook()
     guide = book.active
     guide.title = "Instructions"
@@ -291,11 +333,17 @@ def build_catalogue_workbook(
                 )
                 sheet.add_data_validation(listed)
                 listed.add(f"{letter}2:{letter}{last}")
+        numbers = FIGURE_COLUMNS.get(name, set()) | COUNT_COLUMNS.get(name, set())
+        numbers |= NUMBER_COLUMNS.get(name, set())
         for row in sheet.iter_rows(min_row=2):
-            for cell in row:
+            indicator = indicators.get(row[0].value)
+            for header, cell in zip(headers, row, strict=False):
+                if header in numbers:
+                    _as_number(cell, header, name, indicator)
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
                     as_text_cell(cell)
         sheet.freeze_panes = "B2"
+        sheet.auto_filter.ref = f"A1:{column_letter(len(headers) - 1)}{sheet.max_row}"
     return book
 
 
@@ -310,4 +358,5 @@ def export_catalogue() -> Workbook:
         [catalogue_row(i) for i in indicators],
         [target_row(t, references[t.indicator_id]) for t in targets],
         [history_row(v, references[v.indicator_id], notes.get(v.pk)) for v in values],
+        {i.reference: i for i in indicators},
     )

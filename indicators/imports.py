@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from indicators.exports import FORMULA_STARTS
 from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Commentary, Indicator, Value, ValueStatus
-from indicators.numbers import FigureError, parse_figure
+from indicators.numbers import FigureError, parse_figure, with_count
 from indicators.periods import FinancialQuarter, PeriodError, parse_period
 from indicators.reporting import target_for
 from indicators.returns import (
@@ -46,6 +46,7 @@ from indicators.workflow import (
     plan_entry,
     return_lines,
 )
+from indicators.xlsx_numbers import NumberCell, count_cell, figure_cell
 
 HEADERS = [
     "Reference",
@@ -60,7 +61,10 @@ HEADERS = [
     "Issues",
     "Causes",
     "Actions",
+    "Count",
 ]
+# The Count column came last, after workbooks had been downloaded: one without it imports.
+FORMER_HEADERS = HEADERS[:-1]
 LOCKED = 6  # the first six columns describe the line and cannot be edited
 STATUS_BY_LABEL = {label.lower(): value for value, label in ValueStatus.choices}
 
@@ -76,8 +80,9 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
     for text in (
         f"Return for {quarter}",
         "Fill in the Figure column as the reports print figures: 8,632 or 34.8% or "
-        "1,288/52.5 (a count and its rate) or £7.989m. Leave it empty and give a reason "
-        "in 'Or why it is missing' when there is no figure.",
+        "£7.989m. For a count and its rate, give the rate as the Figure and the count in "
+        "the Count column (or write 1,288/52.5 in Figure). Leave it empty and give a "
+        "reason in 'Or why it is missing' when there is no figure.",
         "Status: Provisional, Estimate or Final. Issues, causes and actions may use Markdown.",
         "Do not change the grey columns or the sheet names. Upload the file on the return "
         "page, or ask the performance team to import it. Every cell is checked first: if "
@@ -106,7 +111,8 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
         )
         sheet.add_data_validation(status)
         for line in by_section[section]:
-            sheet.append(_row(line))
+            cells = _row(line)
+            sheet.append([c.value if isinstance(c, NumberCell) else c for c in cells])
             row = sheet.max_row
             status.add(f"I{row}")
             for column in range(1, len(HEADERS) + 1):
@@ -120,26 +126,43 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
                     cell.fill = grey
                 else:
                     cell.protection = Protection(locked=False)
-            # Text, so Excel keeps "34.8%" and "1,288/52.5" as typed.
-            sheet.cell(row=row, column=7).number_format = "@"
+            for column, cell in enumerate(cells, start=1):
+                if isinstance(cell, NumberCell):
+                    sheet.cell(row=row, column=column).number_format = cell.number_format
+            if not isinstance(cells[6], NumberCell):
+                # Text, so Excel keeps "34.8%" and "1,288/52.5" as typed.
+                sheet.cell(row=row, column=7).number_format = "@"
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False
         sheet.protection.formatRows = False
+        sheet.protection.autoFilter = False  # the filter works on the protected sheet
+        sheet.auto_filter.ref = f"A1:M{sheet.max_row}"
         for letter, width in zip(
-            "ABCDEFGHIJKL", (11, 50, 14, 12, 36, 24, 14, 24, 12, 40, 40, 40), strict=True
+            "ABCDEFGHIJKLM", (11, 50, 14, 12, 36, 24, 14, 24, 12, 40, 40, 40, 12), strict=True
         ):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "C2"
     return book
 
 
-def _row(line) -> list[str]:
+def _row(line) -> list:
     indicator, value, note = line.indicator, line.value, line.commentary
     earlier = earlier_figures(line)
     target = target_for(indicator, line.period)
-    figure = ""
+    figure = count = ""
     if value is not None and value.value is not None:
-        figure = indicator.format(value.value, count=value.count)
+        # A number the import reads back as it was: a percentage as its points (29.1
+        # shown "29.1%"), any figure Excel cannot hold exactly as its text.
+        figure = figure_cell(
+            value.value,
+            unit=indicator.unit,
+            decimal_places=indicator.decimal_places,
+            out_of=indicator.score_out_of,
+            fraction=False,
+            exact=True,
+        )
+        if value.count is not None:
+            count = count_cell(value.count)
     return [
         indicator.reference,
         indicator.title,
@@ -153,6 +176,7 @@ def _row(line) -> list[str]:
         note.issues if note else "",
         note.causes if note else "",
         note.actions if note else "",
+        count,
     ]
 
 
@@ -191,7 +215,10 @@ def parse_workbook(
     for name, rows in sheets.items():
         if name == "Instructions":
             continue
-        if not rows or [_text(c) for c in rows[0][: len(HEADERS)]] != HEADERS:
+        found = [_text(c) for c in rows[0][: len(HEADERS)]] if rows else []
+        if found in (HEADERS, FORMER_HEADERS, [*FORMER_HEADERS, ""]):
+            count_column = len(found) == len(HEADERS) and found[-1] == HEADERS[-1]
+        else:
             problems.append(
                 Problem(name, "A1", "", "the columns are not those of the return workbook")
             )
@@ -218,6 +245,7 @@ def parse_workbook(
                 problems.append(Problem(name, f"C{number}", reference, str(error)))
                 continue
             figure_text, reason = cells[6], _text(cells[7])
+            count_given = cells[12] if count_column else None
             value = count = None
             if _text(figure_text):
                 try:
@@ -228,6 +256,11 @@ def parse_workbook(
                     value, count = figure.value, figure.count
                 except FigureError as error:
                     problems.append(Problem(name, f"G{number}", reference, str(error)))
+                    continue
+                try:
+                    count = with_count(figure, count_given, Unit(indicator.unit)).count
+                except FigureError as error:
+                    problems.append(Problem(name, f"M{number}", reference, str(error)))
                     continue
                 problem = validate_value_for_unit(
                     value, Unit(indicator.unit), out_of=indicator.score_out_of
@@ -245,6 +278,11 @@ def parse_workbook(
                         )
                     )
                     continue
+            elif count_given is not None and _text(count_given):
+                problems.append(
+                    Problem(name, f"G{number}", reference, "give the figure the count goes with")
+                )
+                continue
             elif not reason:
                 continue  # nothing entered on this line
             status_text = _text(cells[8]).lower() or "final"

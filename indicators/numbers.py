@@ -82,3 +82,23 @@ def parse_figure(text, unit: Unit | str) -> Figure:
     if match:
         return Figure(_number(match.group(1), original), count)
     return Figure(_number(cleaned, original), count)
+
+
+def with_count(figure: Figure, count, unit: Unit | str) -> Figure:
+    """A figure with the count given in a column of its own (a workbook's Count cell), which
+    only rates and percentages have; an empty cell leaves the figure as it is."""
+    if count is None or (isinstance(count, str) and not count.strip()):
+        return figure
+    unit = Unit(unit)
+    if unit not in (Unit.RATE, Unit.PERCENTAGE):
+        raise FigureError("Only rates and percentages have a count; leave the count empty.")
+    if figure.count is not None:
+        raise FigureError("The figure already has a count before its /; give it once.")
+    number = parse_figure(count, Unit.COUNT).value
+    if number != number.to_integral_value() or number < 0:
+        raise FigureError(f"The count must be a whole number, not {_plain(number)}.")
+    return Figure(figure.value, number)
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():f}"

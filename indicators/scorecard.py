@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.charts import spc_chart
-from indicators.models import ComparatorArea, Indicator, Value
+from indicators.models import Comparator, ComparatorArea, Indicator, Value
 from indicators.periods import FinancialQuarter, Period
-from indicators.rag import Direction, Rag
+from indicators.rag import Direction, Rag, TargetSpec
 from indicators.reporting import assess, value_in_quarter
 from indicators.spc import Assurance, NotEnoughData, Variation
 from recovery_plans.rules import PlanRef, plan_state
@@ -23,6 +23,8 @@ class Cell:
 
     text: str
     value: Decimal | None
+    # The figure itself, for the exports that write its parts to columns of their own.
+    figure: Value | None = None
 
     @property
     def sort_key(self) -> tuple:
@@ -37,7 +39,7 @@ def _cell(indicator: Indicator, value: Value | None, column: Period) -> Cell:
         text = f"{text} ({value.period})"
     if value.qualifier:
         text = f"{text} {value.qualifier}"
-    return Cell(text, value.value)
+    return Cell(text, value.value, value)
 
 
 @dataclass
@@ -52,6 +54,9 @@ class Row:
     rag: Rag | None
     direction: Direction | None
     comparators: dict[str, str] = field(default_factory=dict)
+    # The same comparators and target as figures and factors, for the Excel export.
+    comparator_figures: dict[str, Comparator] = field(default_factory=dict)
+    target_spec: TargetSpec | None = None
     variation: Variation | None = None
     assurance: Assurance | None = None
     year_end_rag: Rag | None = None
@@ -93,17 +98,17 @@ def quarter_columns(quarter: FinancialQuarter, how_many: int = 4) -> list[Financ
     return columns
 
 
-def _comparators(indicator: Indicator, value: Value | None) -> dict[str, str]:
+def _comparators(indicator: Indicator, value: Value | None) -> dict[str, Comparator]:
     if value is None:
         return {}
-    found = {}
-    for comparator in indicator.comparators.all():
-        if comparator.period == value.period:
-            text = indicator.format(comparator.value)
-            if comparator.value_period:
-                text = f"{text} ({comparator.value_period})"
-            found[comparator.area] = text
-    return found
+    return {c.area: c for c in indicator.comparators.all() if c.period == value.period}
+
+
+def _comparator_text(indicator: Indicator, comparator: Comparator) -> str:
+    text = indicator.format(comparator.value)
+    if comparator.value_period:
+        text = f"{text} ({comparator.value_period})"
+    return text
 
 
 def _spc(indicator: Indicator) -> tuple[Variation | None, Assurance | None]:
@@ -139,6 +144,7 @@ def build_rows(
         current = values[-1]
         assessment = assess(indicator, current)
         target = assessment.target
+        comparators = _comparators(indicator, current)
         rows.append(
             Row(
                 indicator=indicator,
@@ -150,7 +156,11 @@ def build_rows(
                 target=target.spec().describe(indicator.decimal_places) if target else "-",
                 rag=assessment.rag,
                 direction=assessment.direction,
-                comparators=_comparators(indicator, current),
+                comparators={
+                    area: _comparator_text(indicator, c) for area, c in comparators.items()
+                },
+                comparator_figures=comparators,
+                target_spec=target.spec() if target else None,
                 variation=variation,
                 assurance=assurance,
             )

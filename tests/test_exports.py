@@ -36,11 +36,21 @@ def test_exports_apply_the_pages_filters(client, make_indicator):
     assert [c.value for c in sheet["C"]][1:] == ["Bad one"]
 
 
-def test_xlsx_holds_the_same_cells_as_the_csv(client, make_indicator):
+def _in_common(header: list[str], rows: list[list[str]], columns: list[str]) -> list[list[str]]:
+    return [[row[header.index(c)] for c in columns] for row in rows]
+
+
+def test_xlsx_holds_the_csvs_rows_with_its_figures_as_numbers(client, make_indicator):
     rated_indicator(make_indicator)
-    rows = csv_rows(client.get("/scorecard/export.csv"))
+    header, *rows = csv_rows(client.get("/scorecard/export.csv"))
     sheet = load_workbook(io.BytesIO(client.get("/scorecard/export.xlsx").content)).active
-    assert [[c.value or "" for c in row] for row in sheet.iter_rows()] == rows
+    book_header, *book_rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    words = ["Section", "Reference", "Performance measure", "Good is high or low", "Rating"]
+    words += ["Direction of travel", "Variation (SPC)", "Assurance (SPC)"]
+    assert _in_common(book_header, book_rows, words) == _in_common(header, rows, words)
+    figures = ["Q2 2017/18", "Q3 2017/18", "Target"]
+    assert _in_common(book_header, book_rows, figures) == [[0.296, 0.348, 0.4]]
+    assert _in_common(header, rows, figures) == [["29.6%", "34.8%", "40.0"]]
 
 
 def test_libreoffice_opens_the_xlsx_and_reads_the_same_table(client, make_indicator, tmp_path):
@@ -61,5 +71,13 @@ def test_libreoffice_opens_the_xlsx_and_reads_the_same_table(client, make_indica
         capture_output=True,
         timeout=120,
     )
-    converted = list(csv.reader(io.StringIO((tmp_path / "scorecard.csv").read_text("utf-8"))))
-    assert converted == csv_rows(client.get("/scorecard/export.csv"))
+    shown_header, *shown = list(
+        csv.reader(io.StringIO((tmp_path / "scorecard.csv").read_text("utf-8")))
+    )
+    header, *rows = csv_rows(client.get("/scorecard/export.csv"))
+    # The figures print as the CSV prints them; where the CSV has "-" for no figure the
+    # workbook's cell is empty, and a target prints in its figure's unit.
+    printed = [[cell if cell != "-" else "" for cell in row] for row in rows]
+    columns = [c for c in header if c != "Target"]
+    assert _in_common(shown_header, shown, columns) == _in_common(header, printed, columns)
+    assert _in_common(shown_header, shown, ["Target"]) == [["40.0%"]]
