@@ -348,6 +348,8 @@ def import_figures(data: bytes, *, by) -> ImportResult:
     if result.problems:
         return result
     held = current_rows(set(first_at))
+    # As read, before planning changes the instances it will save.
+    versions = {key: value.version for key, value in held.items()}
     steps = _plan(lines, held, by, result)
     if result.problems:
         return result
@@ -355,7 +357,7 @@ def import_figures(data: bytes, *, by) -> ImportResult:
     changed = sum(1 for s in steps if s.row is not None and s.row.pk is not None)
     try:
         with transaction.atomic():
-            _check_unchanged(lines, held)
+            _check_unchanged(lines, versions)
             _write_steps(steps, by)
     except (_SavedMeanwhile, IntegrityError) as error:
         # IntegrityError: a figure for a line not started was saved in between, after the
@@ -414,7 +416,7 @@ def _plan(lines: list[_Line], held: dict, by, result: ImportResult) -> list[Step
     return steps
 
 
-def _check_unchanged(lines: list[_Line], held: dict) -> None:
+def _check_unchanged(lines: list[_Line], versions: dict) -> None:
     """Lock the lines' indicators and current figures (as save_entry does) and stop if any
     figure was saved since they were read."""
     ids = {line.indicator.pk for line in lines}
@@ -431,8 +433,7 @@ def _check_unchanged(lines: list[_Line], held: dict) -> None:
     }
     for line in lines:
         key = (line.indicator.pk, line.period)
-        before = held.get(key)
-        if now.get(key) != (before.version if before else None):
+        if now.get(key) != versions.get(key):
             raise _SavedMeanwhile(line)
 
 

@@ -265,3 +265,18 @@ def test_a_line_started_while_a_workbook_is_imported_stops_the_import(
     assert response.status_code == 200
     assert "saved by someone else while this workbook was being imported" in seen(response.text)
     assert [v.value for v in Value.objects.filter(indicator=indicator)] == [Decimal("13")]
+
+
+def test_a_draft_and_its_commentary_are_changed_by_a_workbook(client, make_indicator, alice):
+    """The import compares the figures it read with those it locks, not with its own
+    changes: a draft changed by the workbook is not taken for someone else's save."""
+    indicator = make_indicator(owner=alice, reference="SW05")
+    client.force_login(alice)
+    post_line(client, value="12", issues="Typed in the form.")
+    upload = io.BytesIO(_workbook(client, G2="14", J2="Typed in Excel."))
+    upload.name = "return.xlsx"
+    response = client.post(UPLOAD, {"workbook": upload})
+    assert response.status_code == 302
+    current = Value.objects.current().get(indicator=indicator)
+    assert (current.value, current.state, current.version) == (Decimal("14"), "draft", 2)
+    assert current.commentary.issues == "Typed in Excel."
