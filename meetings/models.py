@@ -381,6 +381,22 @@ class Appendix(models.Model):
         return self.kind == AppendixKind.RISK_REGISTER
 
 
+def _appendix_choices_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Choosing an appendix's sections or plans writes only the join table: count it as a
+    change to the appendix's item, as a save of the appendix is."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        changed(instance._item())
+    elif pk_set:  # from a section's or plan's side: pk_set holds the appendices
+        items = AgendaItem.objects.filter(report__appendices__pk__in=pk_set)
+        changed(list(items.values_list("pk", flat=True)))
+
+
+models.signals.m2m_changed.connect(_appendix_choices_changed, sender=Appendix.sections.through)
+models.signals.m2m_changed.connect(_appendix_choices_changed, sender=Appendix.plans.through)
+
+
 class IssueKind(models.TextChoices):
     AGENDA = "agenda", "Agenda"
     SUPPLEMENT = "supplement", "Supplementary agenda"

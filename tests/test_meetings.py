@@ -936,3 +936,37 @@ def test_an_item_made_part_ii_while_its_pack_renders_is_not_published_in_the_pub
     assert "Quarterly Performance Report" in public_text
     assert SECRET not in public_text and "Care Home Contract" not in public_text
     assert SECRET in "\n".join(page_texts(stored(issue.full_pack)))
+
+
+def test_an_appendix_given_other_sections_while_its_pack_renders_is_rendered_again(
+    clara, client, settings, monkeypatch, make_indicator
+):
+    """Choosing a performance appendix's sections writes only the join table, not the
+    appendix: that too counts as a change to its item, so the pack is queued again."""
+    from indicators.models import Section
+    from indicators.periods import parse_period
+
+    settings.TASKS = DUMMY_TASKS
+    meeting = agenda()
+    report = meeting.items.get(kind="report").report
+    appendix = Appendix.objects.create(
+        report=report, letter="A", title="Performance", kind="performance",
+        quarter=parse_period("Q4 2017/18"),
+    )  # fmt: skip
+    make_indicator()
+    client.force_login(clara)
+    client.post(reverse("meetings:publish", args=[meeting.pk]))
+    (issue,) = PackIssue.objects.filter(meeting=meeting)
+    real_render = services.render_pack
+
+    def render_then_sections_change(*args, **kwargs):
+        pack = real_render(*args, **kwargs)
+        if not appendix.sections.exists():
+            appendix.sections.add(*Section.objects.all())
+        return pack
+
+    monkeypatch.setattr(services, "render_pack", render_then_sections_change)
+    services.run_issue(issue.pk)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.QUEUED and issue.requeued
+    assert not issue.public_pack
