@@ -470,3 +470,33 @@ def test_a_month_excel_saved_as_a_date_is_that_month(make_indicator):
     assert import_comparators(data).saved
     assert str(ComparatorValue.objects.get().period) == "Sept 2011"
     assert date(2011, 9, 30) == ComparatorValue.objects.get().period_end
+
+
+def test_an_academic_year_on_the_return_is_read_as_the_academic_year(client, alice, make_indicator):
+    make_indicator(owner=alice, reference="ED01", frequency="academic_year")
+    client.force_login(alice)
+    url = "/returns/2017-18/Q2/"
+    book = load_workbook(io.BytesIO(client.get(f"{url}workbook.xlsx").content))
+    sheet = book["Start Well"]
+    assert sheet["C2"].value == "2016/17"
+    sheet["G2"] = "61.5%"
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(
+        f"{url}upload/", {"workbook": SimpleUploadedFile("r.xlsx", out.getvalue())}, follow=True
+    )
+    assert "Imported: 1 new" in response.text
+    assert Value.objects.get().period == parse_period("2016/17", kind="academic_year")
+
+
+def test_a_row_above_the_headings_is_refused_at_a1_not_read_one_row_off(client, alice, a_return):
+    # python-calamine starts a sheet at its first cell in use: the importer read row 3 as
+    # row 2, and named every problem one row above the cell that had it.
+    response = upload_return(
+        client,
+        alice,
+        {"G2": ("lots", "@")},
+        change=lambda book: book["Start Well"].insert_rows(1),
+    )
+    assert "Start Well A1: the columns are not those of the return workbook" in response.text
+    assert not Value.objects.exists()
