@@ -71,11 +71,10 @@ def format_kind(code: str) -> str | None:
         return None
     if "%" in shown:
         return PERCENT
-    if "y" in shown or "d" in shown or re.search(r"m", shown) and not re.search("[hs]", shown):
+    of_a_time = re.search("[hs]", shown) is not None  # "m" is minutes beside h or s
+    if "y" in shown or "d" in shown or ("m" in shown and not of_a_time):
         return DATE
-    if re.search("[hs]", shown):
-        return TIME
-    return None
+    return TIME if of_a_time else None
 
 
 def shows(code: str) -> tuple[bool, bool]:

@@ -500,3 +500,19 @@ def test_a_row_above_the_headings_is_refused_at_a1_not_read_one_row_off(client, 
     )
     assert "Start Well A1: the columns are not those of the return workbook" in response.text
     assert not Value.objects.exists()
+
+
+def test_the_catalogue_page_lists_what_excel_did(client, priya, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    data = catalogue(
+        [indicator()],
+        history=[history(figure="45%")],
+        cells={("History", "B2"): (datetime(2011, 12, 1), "mmm-yy")},
+    )
+    client.force_login(priya)
+    response = client.post("/returns/catalogue/", {"workbook": SimpleUploadedFile("c.xlsx", data)})
+    assert response.status_code == 200
+    assert (
+        "History B2 (PC01): this cell holds the date 1 Dec 2011: type the year as text, 2011/12"
+    ) in response.text
+    assert not Indicator.objects.exists()
