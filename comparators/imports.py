@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from comparators.models import Area, AreaKind, ComparatorValue, ImportRun, Measure
+from indicators import excel_cells
 from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Frequency
 from indicators.periods import ACADEMIC_YEAR, Period, PeriodError, parse_period
@@ -219,6 +220,7 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
             measure.indicator,
             Unit(measure.indicator.unit),
             ACADEMIC_YEAR if measure.indicator.frequency == Frequency.ACADEMIC_YEAR else None,
+            measure.indicator.frequency,
         )
         for code, measure in measures.items()
     }
@@ -300,7 +302,7 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                         )
                     )
                     ok = False
-            measure_id, indicator, unit, wanted = facts
+            measure_id, indicator, unit, wanted, frequency = facts
             period_text = row[i_period].strip()
             period, period_key = periods.get((period_text, wanted)) or (None, None)
             if period is None:
@@ -309,6 +311,13 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                     period_key = period.key
                 except PeriodError as error:
                     period = str(error)
+                    try:  # "Dec-11": a date Excel made of "Dec 2011" or of "2011/12"
+                        month = excel_cells.excel_date_text(period_text, frequency=frequency)
+                    except excel_cells.CellError as refused:
+                        period = str(refused)
+                    else:
+                        if month is not None:
+                            period, period_key = month, month.key
                 periods[(period_text, wanted)] = (period, period_key)
             if period_key is None:
                 problems.append(Problem(line, names["period"], period))

@@ -9,7 +9,7 @@ importing user, so the number of queries does not grow with the number of rows.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -21,6 +21,7 @@ from django.db.models.functions import Lower
 from simple_history.utils import bulk_update_with_history
 
 from indicators import catalogue_cells as cells
+from indicators import excel_cells
 from indicators.catalogue_format import (  # noqa: F401  (the format's public names, here too)
     AGGREGATION_WORDS,
     CATALOGUE,
@@ -54,9 +55,9 @@ from indicators.models import (
     ValueState,
     ValueStatus,
 )
-from indicators.numbers import FigureError, parse_figure, with_count
+from indicators.numbers import FigureError, with_count
 from indicators.roles import OFFICER
-from indicators.workbooks import Problem, cell_text, check_file, column_letter, read_sheets
+from indicators.workbooks import Problem, cell_text, column_letter, read_workbook
 from scorecard.bulk import create_objects_with_history, create_with_history
 
 # Reading ------------------------------------------------------------------------------------
@@ -191,8 +192,7 @@ def import_catalogue(
     """Check every cell of a catalogue workbook, then (unless a dry run) write everything
     in one transaction, or nothing. Raises ImportRefused for a file that is not a safe
     workbook."""
-    check_file(data)
-    sheets = read_sheets(data)
+    sheets = read_workbook(data)
     result = CatalogueResult(dry_run=dry_run)
     writes = _plan(sheets, result, create_owners=create_owners)
     if result.problems or dry_run:
@@ -451,13 +451,15 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes):
         for header in KIND_COLUMNS["all"] - KIND_COLUMNS[kind]:
             if cell_text(line[header]):
                 row.refuse(header, f"a {KIND_WORDS[kind].lower()} target has no {header.lower()}")
-        period = row.read("Period", cells.optional_period)
-        fields["value"] = row.read("Target", cells.decimal)
-        fields["low"], fields["high"] = (
-            row.read("Low", cells.decimal),
-            row.read("High", cells.decimal),
-        )
-        fields["baseline"] = row.read("Baseline", cells.decimal)
+        frequency, unit = indicator.frequency, Unit(indicator.unit)
+        period = row.read("Period", partial(cells.optional_period, frequency=frequency))
+        for header, name in (
+            ("Target", "value"),
+            ("Low", "low"),
+            ("High", "high"),
+            ("Baseline", "baseline"),
+        ):
+            fields[name] = row.read(header, partial(cells.target_number, unit=unit))
         change = cell_text(line["Change"])
         fields["change_is_percent"] = change.endswith("%") or not change
         fields["change"] = row.read("Change", cells.change)
@@ -575,7 +577,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             indicator,
             indicator.pk,
             Unit(indicator.unit),
-            indicator.frequency == Frequency.ACADEMIC_YEAR,
+            indicator.frequency,
             indicator.score_out_of,
         )
         for reference, indicator in indicators.items()
@@ -586,12 +588,12 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
         if reference not in facts:
             _unknown(sheet, number, reference)
             continue
-        indicator, pk, unit, academic, out_of = facts[reference]
+        indicator, pk, unit, frequency, out_of = facts[reference]
         raw = line["Period"]
-        cache_key = (raw if not isinstance(raw, datetime | date) else raw.isoformat(), academic)
+        cache_key = (type(raw), raw, frequency)  # the type: True is 1.0 to a dictionary
         try:
             if cache_key not in periods:
-                periods[cache_key] = cells.period(raw, academic=academic)
+                periods[cache_key] = cells.period(raw, frequency=frequency)
             period = periods[cache_key]
         except cells.CellError as error:
             sheet.problem("Period", number, reference, error)
@@ -601,9 +603,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
         figure = line["Figure"]
         if cell_text(figure):
             try:
-                parsed = parse_figure(
-                    figure if isinstance(figure, float) else cell_text(figure), unit
-                )
+                parsed = excel_cells.figure(figure, unit)
                 value, count = parsed.value, parsed.count
                 try:
                     count = with_count(parsed, line["Count"], unit).count
@@ -616,7 +616,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                 cells.check_fits(value)
                 if count is not None:
                     cells.check_fits(count, 0)
-            except (FigureError, cells.CellError) as error:
+            except cells.CellError as error:
                 sheet.problem("Figure", number, reference, str(error).rstrip("."))
                 continue
             if reason:

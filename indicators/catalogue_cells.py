@@ -1,25 +1,14 @@
 """Reading one cell of a catalogue workbook: a number, a whole number, a period, a choice
 from a list. Each raises CellError with the reason, which the importer lists against the
-cell's sheet and address."""
+cell's sheet and address. What a cell's number format means (percentages, dates, errors)
+is `excel_cells`'s, shared with the return workbook."""
 
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from indicators import excel_cells
 from indicators.catalogue_format import KIND_LABELS, KIND_WORDS, plain
-from indicators.periods import (
-    ACADEMIC_YEAR,
-    FINANCIAL_YEAR,
-    Month,
-    Period,
-    PeriodError,
-    parse_period,
-)
+from indicators.excel_cells import CellError, cell_text
 from indicators.rag import Polarity
-from indicators.workbooks import cell_text
-
-
-class CellError(ValueError):
-    """A cell's value that cannot be right; the message is the reason."""
 
 
 def word(text: str, words: dict[str, str], labels: dict[str, str], what: str) -> str:
@@ -33,8 +22,8 @@ def word(text: str, words: dict[str, str], labels: dict[str, str], what: str) ->
 def decimal(cell, *, places: int = 6) -> Decimal | None:
     if cell is None or cell_text(cell) == "":
         return None
-    if isinstance(cell, bool):
-        raise CellError(f"'{cell}' is not a number")
+    if not isinstance(cell, str):
+        excel_cells.plain_number(cell)  # refuses percentages, dates, errors, TRUE, FALSE
     try:
         number = (
             Decimal(str(cell))
@@ -73,32 +62,8 @@ def whole(cell, *, low: int = 0, high: int = 32767, default: int | None = 0) -> 
     return int(number)
 
 
-def period(cell, *, academic: bool) -> Period:
-    # Excel turns "Dec 2016" typed into a cell into the date 1 December 2016.
-    if isinstance(cell, datetime | date) and cell.day == 1:
-        return Month(cell.year, cell.month)
-    text = cell_text(cell)
-    if not text:
-        raise CellError("the period is empty")
-    if academic:
-        try:
-            return parse_period(text, kind=ACADEMIC_YEAR)
-        except PeriodError:
-            pass
-    try:
-        return parse_period(text)
-    except PeriodError as error:
-        raise CellError(str(error).rstrip(".")) from None
-
-
-def year(cell):
-    text = cell_text(cell)
-    if not text:
-        raise CellError('give the financial year, e.g. "2017/18"')
-    try:
-        return parse_period(text, kind=FINANCIAL_YEAR)
-    except PeriodError as error:
-        raise CellError(str(error).rstrip(".")) from None
+period = excel_cells.period
+year = excel_cells.year
 
 
 def length(text: str, model, name: str) -> str:
@@ -127,6 +92,8 @@ def tolerance(cell) -> tuple[str, Decimal | None]:
     if not text:
         return "", None
     relative = text.endswith("%")
+    if isinstance(cell, excel_cells.Percent):  # a percent-formatted 0.1 shows as 10%
+        cell = text
     amount = decimal(text.rstrip("%").strip() if relative else cell, places=4)
     if amount is None or amount < 0:
         raise CellError(
@@ -141,8 +108,20 @@ def kind(cell) -> str:
     return word(cell_text(cell), KIND_WORDS, KIND_LABELS, "kind of target")
 
 
-def optional_period(cell):
-    return period(cell, academic=False) if cell_text(cell) else None
+def optional_period(cell, *, frequency: str):
+    return period(cell, frequency=frequency) if cell_text(cell) else None
+
+
+def target_number(cell, unit) -> Decimal | None:
+    """A target, a bound or a baseline in the indicator's unit: a percent-formatted 0.485
+    on a percentage indicator is 48.5."""
+    try:
+        number = excel_cells.number(cell, unit)
+    except CellError as error:
+        raise CellError(str(error).rstrip(".")) from None
+    if number is not None:
+        check_fits(number)
+    return number
 
 
 def change(cell) -> Decimal | None:

@@ -16,11 +16,12 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from indicators import excel_cells
 from indicators.exports import FORMULA_STARTS
 from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Commentary, Indicator, Value, ValueStatus
-from indicators.numbers import FigureError, parse_figure, with_count
-from indicators.periods import FinancialQuarter, PeriodError, parse_period
+from indicators.numbers import FigureError, with_count
+from indicators.periods import FinancialQuarter
 from indicators.reporting import target_for
 from indicators.returns import (
     _editable_indicators,
@@ -36,6 +37,7 @@ from indicators.workbooks import (  # noqa: F401  (re-exported: the return's pub
     Problem,
     check_file,
     read_sheets,
+    read_workbook,
 )
 from indicators.workbooks import cell_text as _text
 from indicators.workflow import (
@@ -240,8 +242,8 @@ def parse_workbook(
                 )
                 continue
             try:
-                period = parse_period(_text(cells[2]))
-            except PeriodError as error:
+                period = excel_cells.period(cells[2], frequency=indicator.frequency)
+            except excel_cells.CellError as error:
                 problems.append(Problem(name, f"C{number}", reference, str(error)))
                 continue
             figure_text, reason = cells[6], _text(cells[7])
@@ -249,12 +251,10 @@ def parse_workbook(
             value = count = None
             if _text(figure_text):
                 try:
-                    figure = parse_figure(
-                        figure_text if isinstance(figure_text, float) else _text(figure_text),
-                        Unit(indicator.unit),
-                    )
+                    # Read with its number format: a percent-formatted 0.47 is 47%.
+                    figure = excel_cells.figure(figure_text, Unit(indicator.unit))
                     value, count = figure.value, figure.count
-                except FigureError as error:
+                except excel_cells.CellError as error:
                     problems.append(Problem(name, f"G{number}", reference, str(error)))
                     continue
                 try:
@@ -322,13 +322,13 @@ class _SavedMeanwhile(Exception):
 def import_figures(data: bytes, *, by) -> ImportResult:
     """Check every cell, then save every line as a draft in one transaction, or nothing.
 
+
     Each line goes through the return's state machine (workflow.plan_entry), as a line of
     the return form does, commentary included. The figures the workbook is checked against
     are read again, locked, inside the transaction: a line saved by someone else in
     between stops the import, with nothing saved. A constant number of queries however
     many lines: everything is read and written in bulk."""
-    check_file(data)
-    sheets = read_sheets(data)
+    sheets = read_workbook(data)
     editable = {i.reference: i for i in _editable_indicators(by)}
     lines, problems = parse_workbook(sheets, indicators=editable)
     result = ImportResult(problems=problems)

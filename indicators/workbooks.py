@@ -1,6 +1,12 @@
 """What every workbook import shares: refusing unsafe files before any parser sees them,
 reading every sheet with python-calamine, and reporting each problem by sheet and cell.
 
+python-calamine gives each cell's value but not its number format, and an empty string for
+a cell holding an error. The check that reads every sheet's XML (`check_file`) also notes
+the cells whose format changes what their value means (percentages, dates) and the cells
+holding errors, and `read_sheets` hands those over as `excel_cells` values, which the
+readers there interpret.
+
 Used by the period return (`imports.py`) and the catalogue (`catalogue.py`)."""
 
 import io
@@ -8,10 +14,13 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from datetime import date
 from xml.parsers import expat
 
 from python_calamine import CalamineWorkbook
 
+from indicators import excel_cells
+from indicators.excel_cells import cell_text  # noqa: F401  (the importers' name for it)
 from indicators.exports import FORMULA_STARTS
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -49,8 +58,16 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
-def check_file(data: bytes) -> None:
-    """Refuse files that are not plain xlsx workbooks before any parser sees them."""
+# The cells of each sheet (by the path of its XML) that read_sheets hands over marked: by
+# 1-based (row, column), the kind (excel_cells.PERCENT, DATE or TIME, or ERROR) and the
+# number format or error code.
+ERROR = "error"
+Marks = dict[str, dict[tuple[int, int], tuple[str, str]]]
+
+
+def check_file(data: bytes) -> Marks:
+    """Refuse files that are not plain xlsx workbooks before any parser sees them; the
+    cells whose number format or error read_sheets must pass on."""
     if len(data) > MAX_BYTES:
         raise ImportRefused("The file is over 10 MB; a return workbook is far smaller.")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -71,7 +88,7 @@ def check_file(data: bytes) -> None:
         if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
             raise ImportRefused("The workbook unpacks to far more data than a return holds.")
         try:
-            _check_members(archive)
+            return _check_members(archive)
         except (
             zipfile.BadZipFile,
             EOFError,
@@ -86,23 +103,103 @@ def check_file(data: bytes) -> None:
             ) from None
 
 
-def _check_members(archive: zipfile.ZipFile) -> None:
+def _check_members(archive: zipfile.ZipFile) -> Marks:
     """Read every member to its end (which checks its CRC), refusing entity declarations
-    and sheets larger than any workbook Scorecard reads."""
+    and sheets larger than any workbook Scorecard reads; the cells to mark."""
     for info in archive.infolist():
         if info.filename.endswith((".xml", ".rels")):
             with archive.open(info) as member:  # the whole member is read below
                 head = member.read(4096).upper()
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
                 raise ImportRefused("The workbook contains XML entity declarations.")
-    cells = 0
+    styles = _marked_styles(archive)
+    cells, marks = 0, {}
     for info in archive.infolist():
         if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            cells += _check_sheet(archive, info.filename, cells)
+            sheet = _check_sheet(archive, info.filename, cells, styles)
+            cells += sheet.cells
+            marks[info.filename] = sheet.marks
         else:
             with archive.open(info) as member:
                 while member.read(1024 * 1024):
                     pass
+    return marks
+
+
+def _parse(archive: zipfile.ZipFile, name: str, start) -> None:
+    """Run expat over a small member (styles, workbook, relationships), if it is there."""
+    if name not in archive.namelist():
+        return
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = lambda tag, attributes: start(tag.rsplit(" ", 1)[-1], attributes)
+    with archive.open(name) as member:
+        parser.ParseFile(member)
+
+
+def _marked_styles(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """The cell styles (by their index, as the sheets' s attribute gives it) whose number
+    format is a percentage, a date or a time, with the kind and the format."""
+    custom: dict[str, str] = {}
+    styles: list[str] = []
+    inside = {"cellXfs": False, "numFmts": False}
+
+    def start(tag: str, attributes: dict) -> None:
+        if tag in inside:
+            inside[tag] = True
+        elif tag in ("cellStyleXfs", "dxfs", "cellStyles"):
+            inside["cellXfs"] = inside["numFmts"] = False
+        elif tag == "numFmt" and inside["numFmts"]:
+            custom[attributes.get("numFmtId", "")] = attributes.get("formatCode", "")
+        elif tag == "xf" and inside["cellXfs"]:
+            styles.append(attributes.get("numFmtId", "0"))
+
+    _parse(archive, _styles_path(archive), start)
+    marked = {}
+    for index, number in enumerate(styles):
+        code = custom.get(number)
+        if code is None and number.isdigit():
+            code = excel_cells.BUILTIN_FORMATS.get(int(number), "")
+        kind = excel_cells.format_kind(code or "")
+        if kind:
+            marked[str(index)] = (kind, code)
+    return marked
+
+
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _workbook_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each relationship of the workbook: its id, and the path of the part it names."""
+    parts = {}
+
+    def start(tag: str, attributes: dict) -> None:
+        if tag == "Relationship":
+            target = attributes.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            parts[attributes.get("Id", "")] = path
+            if attributes.get("Type", "").endswith("/styles"):
+                parts["styles"] = path
+
+    _parse(archive, "xl/_rels/workbook.xml.rels", start)
+    return parts
+
+
+def _styles_path(archive: zipfile.ZipFile) -> str:
+    return _workbook_parts(archive).get("styles", "xl/styles.xml")
+
+
+def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name, and the path of its XML."""
+    parts, paths = _workbook_parts(archive), {}
+
+    def start(tag: str, attributes: dict) -> None:
+        if tag == "sheet":
+            part = parts.get(attributes.get(f"{_RELATIONSHIPS} id", ""))
+            if part:
+                paths[attributes.get("name", "")] = part
+
+    _parse(archive, "xl/workbook.xml", start)
+    return paths
 
 
 _REFERENCE = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
@@ -138,12 +235,19 @@ class _Sheet:
     """The extent of one sheet's cells, counted as expat reads its XML: nothing is kept
     but the counts, however large the sheet."""
 
-    def __init__(self, cells_before: int):
+    def __init__(self, cells_before: int, styles: dict, parser):
         self.cells, self.cells_before = 0, cells_before
         self.rows = self.columns = self.row = self.column = 0
+        self.styles, self.parser, self.marks = styles, parser, {}
+        self.error: list[str] | None = None  # the text of the error cell being read
 
     def start(self, tag: str, attributes: dict) -> None:
         tag = tag.rsplit(" ", 1)[-1]
+        if self.error is not None:  # the element after an error cell's value ends it
+            if tag == "v":
+                self.error.clear()  # the error code, not the formula before it
+            elif tag != "f":
+                self._end_error()
         if tag == "dimension":
             last = attributes.get("ref", "").split(":")[-1]
             if last:
@@ -167,6 +271,16 @@ class _Sheet:
                 self._refuse(
                     f"over {MAX_CELLS:,} cells in all; a workbook for Scorecard has far fewer"
                 )
+            if attributes.get("t") == "e":
+                self.error = []
+                self.parser.CharacterDataHandler = self.error.append
+            elif (style := attributes.get("s")) and style in self.styles:
+                self.marks[self.row, self.column] = self.styles[style]
+
+    def _end_error(self) -> None:
+        self.marks[self.row, self.column] = (ERROR, "".join(self.error).strip() or "#N/A")
+        self.error = None
+        self.parser.CharacterDataHandler = None
 
     @staticmethod
     def _refuse(problem: str) -> None:
@@ -177,37 +291,63 @@ class _Sheet:
             )
 
 
-def _check_sheet(archive: zipfile.ZipFile, name: str, cells_before: int) -> int:
+def _check_sheet(archive: zipfile.ZipFile, name: str, cells_before: int, styles: dict) -> _Sheet:
     """Refuse a sheet whose declared or actual extent is beyond any workbook Scorecard
-    reads, before python-calamine allocates it; the number of cells it has."""
-    sheet = _Sheet(cells_before)
+    reads, before python-calamine allocates it; its count of cells and its marks."""
     parser = expat.ParserCreate(namespace_separator=" ")
+    sheet = _Sheet(cells_before, styles, parser)
     parser.StartElementHandler = sheet.start
     with archive.open(name) as member:  # reading to the end checks its CRC
         while chunk := member.read(256 * 1024):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
-    return sheet.cells
+    if sheet.error is not None:
+        sheet._end_error()
+    return sheet
 
 
-def read_sheets(data: bytes) -> dict[str, list[list]]:
-    """Every sheet's cells (python-calamine: fast, and reads no formulas or macros)."""
+def read_workbook(data: bytes) -> dict[str, list[list]]:
+    """Every sheet's cells, once the file is checked (`check_file`, then `read_sheets`)."""
+    return read_sheets(data, check_file(data))
+
+
+def read_sheets(data: bytes, marks: Marks | None = None) -> dict[str, list[list]]:
+    """Every sheet's cells from A1 (python-calamine: fast, and reads no formulas or macros),
+    with the cells of `marks` (check_file's) as excel_cells values: a percent-formatted
+    number as a Percent, a date as a ShownDate, an error as an ExcelError. Without marks,
+    the values only."""
+    marks = marks or {}
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+        # From A1, whatever is empty, so that a cell's place in the rows is its address.
+        sheets = {
+            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in book.sheet_names
+        }
     except Exception as error:  # calamine raises its own error types for broken files
         raise ImportRefused(f"The workbook cannot be read: {error}") from None
+    if any(marks.values()):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            paths = sheet_paths(archive)
+        for name, rows in sheets.items():
+            for (row, column), (kind, code) in marks.get(paths.get(name, ""), {}).items():
+                if row <= len(rows) and column <= len(rows[row - 1]):
+                    rows[row - 1][column - 1] = _marked(rows[row - 1][column - 1], kind, code)
+    return sheets
 
 
-def cell_text(cell) -> str:
-    """A cell as the text it shows: 12.0 is "12"."""
-    if type(cell) is str:  # most cells: the fast path, called for every cell of a workbook
-        return cell.strip()
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
+def _marked(value, kind: str, code: str):
+    if kind == ERROR:
+        return excel_cells.ExcelError(code)
+    if (
+        kind == excel_cells.PERCENT
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return excel_cells.Percent(value)
+    if kind == excel_cells.DATE and isinstance(value, date):
+        return excel_cells.ShownDate(value, code)
+    return value
 
 
 def column_letter(index: int) -> str:
