@@ -259,7 +259,7 @@ def _as_number(cell, header: str, name: str, indicator: Indicator | None) -> Non
             unit=indicator.unit,
             decimal_places=indicator.decimal_places,
             out_of=indicator.score_out_of,
-            fraction=False,
+            fraction=True,
             exact=True,
         )
     else:

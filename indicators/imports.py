@@ -153,14 +153,14 @@ def _row(line) -> list:
     target = target_for(indicator, line.period)
     figure = count = ""
     if value is not None and value.value is not None:
-        # A number the import reads back as it was: a percentage as its points (29.1
+        # A number the import reads back as it was: a percentage as Excel holds one (0.291
         # shown "29.1%"), any figure Excel cannot hold exactly as its text.
         figure = figure_cell(
             value.value,
             unit=indicator.unit,
             decimal_places=indicator.decimal_places,
             out_of=indicator.score_out_of,
-            fraction=False,
+            fraction=True,
             exact=True,
         )
         if value.count is not None:

@@ -5,11 +5,11 @@ and chart it) and a number format that shows it the way `indicators.formatting` 
 "8,521", "29.1%", "£7.989m", "£174k", "426 days", "19 (out of 24)". The count of a
 count-and-rate pair is a number of its own, in its own column.
 
-Percentages are stored as percentage points (29.1 for 29.1%). Excel's own percent format
-wants the fraction (0.291 shown as "29.1%"): the scorecard export, which nothing reads
-back, writes that. The workbooks Scorecard imports again (the return and the catalogue)
-write the points with a literal "%" in the format ('0.0"%"'), which the importers read as
-the figure it is.
+Percentages are written as Excel holds them: the fraction with a percent format (0.291
+shown as "29.1%"), so a percentage typed over one is what Excel stores too. The importers
+read a percent-formatted cell as the percentage it shows (indicators.excel_cells), so the
+workbooks Scorecard reads back (the return and the catalogue) round-trip exactly;
+`fraction=False` writes percentage points with a literal "%" ('0.0"%"') instead.
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ def test_blank_rows_a_renamed_sheet_and_extra_columns_change_nothing(client, ali
     def retype(book):
         sheet = book["Start Well"]
         sheet.insert_rows(3)  # a blank row between the lines
-        sheet["M1"], sheet["M2"] = "My notes", "checked"
+        sheet["N1"], sheet["N2"] = "My notes", "checked"  # after the last column, Count
         sheet.title = "Figures Q3"
 
     response = upload_return(

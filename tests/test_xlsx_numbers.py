@@ -248,7 +248,7 @@ def test_return_workbook_prefills_figures_as_numbers_and_counts_in_their_own_col
     figures = {row[0].value: (row[6], row[12]) for row in sheet.iter_rows(min_row=2)}
     expected = {
         "SW01": (8632, "#,##0", None),
-        "SW02": (34.8, '0.0"%"', 1937),
+        "SW02": (0.348, "0.0%", 1937),
         "SW07": (74.8, "#,##0.0", 1845),
         "R01": (7989000, '"£"#,##0.000,,"m"', None),
         "D01": (426, '#,##0" days"', None),
@@ -332,7 +332,7 @@ def test_catalogue_export_writes_figures_targets_and_counts_as_numbers(
     }
     expected = {
         ("SW01", "Q1 2017/18"): (8521, "#,##0"),
-        ("SW02", "Q3 2017/18"): (34.8, '0.0"%"'),
+        ("SW02", "Q3 2017/18"): (0.348, "0.0%"),
         ("SW07", "Q3 2017/18"): (74.8, "#,##0.0"),
         ("R01", "Q2 2017/18"): (174000, '"£"#,##0,"k"'),
         ("R01", "Q3 2017/18"): (7989000, '"£"#,##0.000,,"m"'),
@@ -359,7 +359,7 @@ def test_catalogue_export_writes_figures_targets_and_counts_as_numbers(
         for row in targets.iter_rows(min_row=2)
     }
     baseline = by_reference["SW02"]["Baseline"]
-    assert (baseline.data_type, baseline.value, baseline.number_format) == ("n", 32, '0.0"%"')
+    assert (baseline.data_type, baseline.value, baseline.number_format) == ("n", 0.32, "0.0%")
     assert [by_reference["SW07"][h].value for h in ("Low", "High")] == [70, 80.55]
     assert by_reference["SW02"]["Change"].value == "5%"  # a change in words stays text
     catalogue = book["Catalogue"]
