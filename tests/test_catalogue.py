@@ -304,7 +304,7 @@ def _workbook_with_problems_on_every_sheet() -> bytes:
         [
             row(HISTORY, reference="SW01", period="Q5 2017/18", figure="lots", status="Guess"),
             # A figure any unit could hold is not doubted while the unit is unknown.
-            row(HISTORY, reference="SW01", period="Q1 2017/18", figure="34.8%"),
+            row(HISTORY, reference="SW01", period="Q1 2017/18", figure="34.8%", count="87"),
             row(HISTORY, reference="SW01", period="Q2 2017/18", figure="£7.989m"),
             row(HISTORY, reference="SW01", period="Q2 2017/18", figure="3"),
             row(HISTORY, reference="SW01", period="Q3 2017/18"),
