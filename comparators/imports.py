@@ -1,7 +1,9 @@
 """Comparator figures from CSV in the long format national statistics publish (ASCOF, LG
 Inform extracts): one row per measure, area and period. One importer serves the upload page
-and `manage.py import_comparators`; an import is all or nothing, and importing the same
-file again replaces the figures it holds instead of adding them twice."""
+and `manage.py import_comparators`; an import is all or nothing. It writes only the figures
+its rows carry, adding new ones and updating those held already for the same measure, area
+and period; it never deletes a figure, whether the file leaves that area out or a row of it
+is left out for a problem (a figure withdrawn by its publisher is deleted in the admin)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 
 from comparators.models import Area, AreaKind, ComparatorValue, ImportRun, Measure
 from indicators import excel_cells
@@ -89,11 +92,13 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     unknown: list[UnknownCode] = field(default_factory=list)
     imported: int = 0
-    replaced: int = 0
+    added: int = 0  # figures not held before
+    replaced: int = 0  # figures held before, updated to the file's
+    unchanged: int = 0  # figures held before with the file's value already
     missing: int = 0  # rows marked as not available
     skipped: int = 0  # rows of unknown codes, skipped when asked to
     skipped_problems: int = 0  # rows with problems, skipped when asked to
-    kept: int = 0  # earlier figures kept because the row replacing them was left out
+    kept: int = 0  # figures held for rows marked not available, which stay as they are
     problem_rows: int = 0  # rows with at least one problem (or a conflicting repeat)
     repeats: int = 0  # rows repeating an earlier row exactly, which change nothing
     conflicts: int = 0  # areas and periods given two different figures
@@ -107,19 +112,22 @@ class ImportResult:
         parts = [
             f"{self.imported} figures for {self.measures} "
             f"measure{'s' if self.measures != 1 else ''} ({', '.join(self.periods)})",
-            f"{self.replaced} earlier figures of the same measures and periods replaced",
+            f"{self.added} new, {self.replaced} updated, {self.unchanged} unchanged",
         ]
         if self.areas_created:
             parts.append(f"{self.areas_created} new areas")
         if self.missing:
-            parts.append(f"{self.missing} rows marked not available")
+            kept = (
+                f" ({self.kept} figure{'s' if self.kept != 1 else ''} held for them kept)"
+                if self.kept
+                else ""
+            )
+            parts.append(f"{self.missing} rows marked not available{kept}")
         if self.skipped:
             codes = ", ".join(u.code for u in self.unknown)
             parts.append(f"{self.skipped} rows of unknown codes skipped ({codes})")
         if self.skipped_problems:
             parts.append(f"{self.skipped_problems} rows with problems skipped")
-        if self.kept:
-            parts.append(f"{self.kept} earlier figures of those rows kept")
         if self.repeats:
             parts.append(f"{self.repeats} repeated rows ignored")
         return "; ".join(parts) + "."
@@ -188,9 +196,8 @@ class _Parsed:
     values: list[tuple]
     new_areas: dict[str, Area]
     slices: dict[int, set[str]]  # measure id -> period keys
-    # (measure id, area code, period key) of rows left out for a problem: an earlier
-    # figure of the same area and period is kept rather than replaced by nothing.
-    held_back: set[tuple[int, str, str]] = field(default_factory=set)
+    # (measure id, area code, period key) of the rows marked not available.
+    unavailable: set[tuple[int, str, str]] = field(default_factory=set)
 
 
 def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], result) -> _Parsed:
@@ -228,7 +235,6 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
     # each distinct text is read once.
     numbers: dict[str, Decimal | str] = {}
     conflicts: set[tuple[str, str, str]] = set()  # keys given different figures
-    held_back: set[tuple[int, str, str]] = set()
     try:
         for row in reader:
             line = reader.line_num
@@ -349,8 +355,6 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                         )
                         ok = False
             if not ok:
-                if area_code and period_key is not None:
-                    held_back.add((measure_id, area_code, period_key))
                 continue
             key = (code, area_code, period_key)
             if key in seen:
@@ -367,7 +371,6 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                     )
                 )
                 conflicts.add(key)
-                held_back.add((measure_id, area_code, period_key))
                 continue
             seen[key] = (line, value)
             slices.setdefault(measure_id, set()).add(period_key)
@@ -390,25 +393,40 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
         for measure_id, area_code, period, _, value, _ in values
         if value is not None
     ]
-    result.ready, result.missing = len(values), len(values) - len(figures)
-    if held_back:  # a key left out on one row but given by another is not held back
-        held_back -= {(m, code, key) for m, code, _, key, _, _ in values}
-    return _Parsed(values=figures, new_areas=new_areas, slices=slices, held_back=held_back)
+    unavailable = {(m, code, key) for m, code, _, key, value, _ in values if value is None}
+    result.ready, result.missing = len(values), len(unavailable)
+    return _Parsed(values=figures, new_areas=new_areas, slices=slices, unavailable=unavailable)
 
 
 def _shown(value: Decimal | None) -> str:
     return "not available" if value is None else f"{value.normalize():f}"
 
 
-def _kept(held_back: set[tuple[int, str, str]], area_ids: dict[str, int]) -> list[tuple]:
-    """The stored figures of the rows left out for a problem, to be put back after their
-    slices are replaced (two queries' worth, whatever the number of rows)."""
-    codes = {pk: code for code, pk in area_ids.items()}
-    stored = ComparatorValue.objects.filter(
-        measure_id__in={m for m, _, _ in held_back},
-        area_id__in={area_ids[c] for _, c, _ in held_back if c in area_ids},
-    ).values_list(*INSERT_FIELDS)
-    return [row for row in stored.iterator() if (row[0], codes[row[1]], row[2].key) in held_back]
+def _held(slices: dict[int, set[str]]) -> dict[tuple[int, int, str], tuple[int, Decimal]]:
+    """The figures held for the measures and periods of a file, by (measure id, area id,
+    period key): one query, the periods read as their stored keys."""
+    where = Q()
+    for measure_id, keys in slices.items():
+        where |= Q(measure_id=measure_id, period__in=sorted(keys))
+    rows = (
+        ComparatorValue.objects.filter(where)
+        .annotate(key=Cast("period", CharField()))
+        .values_list("measure_id", "area_id", "key", "pk", "value")
+    )
+    return {(m, area, key): (pk, value) for m, area, key, pk, value in rows.iterator()}
+
+
+def _update_values(rows: list[tuple[Decimal, int]]) -> None:
+    """Set the value of each (value, primary key) with one prepared statement."""
+    if rows:
+        quote = connection.ops.quote_name
+        meta = ComparatorValue._meta
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('value').column)} = %s "
+                f"WHERE {quote(meta.pk.column)} = %s",
+                rows,
+            )
 
 
 def _number(text: str) -> Decimal | str:
@@ -425,8 +443,8 @@ def _number(text: str) -> Decimal | str:
 
 
 def import_comparators(data: bytes, **options) -> ImportResult:
-    """Check the whole file, then replace the figures of every measure and period it holds
-    (see _import). Raises ImportRefused for a file that cannot be read, or when another
+    """Check the whole file, then add or update the figures it carries (see _import).
+    Raises ImportRefused for a file that cannot be read, or when another
     import of the same figures commits first."""
     try:
         return _import(data, **options)
@@ -447,9 +465,10 @@ def _import(
     confirmed_skips: int | None = None,
     filename: str = "",
 ) -> ImportResult:
-    """Check the whole file, then replace the figures of every measure and period it holds.
-    Rows of codes no indicator is mapped to stop the import unless `skip_unknown`; rows
-    with problems stop it unless `skip_problems`. With `confirmed_skips` (the number of
+    """Check the whole file, then add the figures it carries and update those held already
+    for the same measure, area and period; no other figure is touched. Rows of codes no
+    indicator is mapped to stop the import unless `skip_unknown`; rows with problems stop it
+    unless `skip_problems`. With `confirmed_skips` (the number of
     rows the user saw reported and agreed to leave out) nothing is saved unless the check
     reports exactly that many again."""
     text = decode(data)
@@ -472,27 +491,24 @@ def _import(
         if any(a.pk is None for a in created):  # a backend that cannot return keys
             created = Area.objects.filter(code__in=parsed.new_areas)
         area_ids.update((area.code, area.pk) for area in created)
-    if parsed.slices:
-        # The file is the publication of each measure and period it holds: replace them
-        # whole, so a re-import neither duplicates nor keeps figures since withdrawn.
-        where = Q()
-        for measure_id, keys in parsed.slices.items():
-            where |= Q(measure_id=measure_id, period__in=sorted(keys))
-        kept = _kept(parsed.held_back, area_ids) if parsed.held_back else []
-        result.replaced = ComparatorValue.objects.filter(where).delete()[0] - len(kept)
-        insert(ComparatorValue, INSERT_FIELDS, kept)
-        result.kept = len(kept)
+    # Only what the rows carry is written: a figure of an area the file leaves out, or of
+    # a row left out for a problem, or marked not available, stays as it was.
+    held = _held(parsed.slices) if parsed.slices else {}
     ends = {period: period.end for period in {v[2] for v in parsed.values}}
+    new, changed = [], []
+    for measure_id, code, period, value in parsed.values:
+        stored = held.get((measure_id, area_ids[code], period.key))
+        if stored is None:
+            new.append((measure_id, area_ids[code], period, ends[period], value))
+        elif stored[1] != value:
+            changed.append((value, stored[0]))
+    _update_values(changed)
     # One prepared statement for every row (scorecard.bulk): bulk_create spent three
     # quarters of a large import preparing each of the 300,000 x 5 values.
-    insert(
-        ComparatorValue,
-        INSERT_FIELDS,
-        [
-            (measure_id, area_ids[code], period, ends[period], value)
-            for measure_id, code, period, value in parsed.values
-        ],
-    )
+    insert(ComparatorValue, INSERT_FIELDS, new)
+    result.added, result.replaced = len(new), len(changed)
+    result.unchanged = len(parsed.values) - len(new) - len(changed)
+    result.kept = sum((m, area_ids[code], key) in held for m, code, key in parsed.unavailable)
     result.imported = len(parsed.values)
     result.measures = len(parsed.slices)
     labels = {key for keys in parsed.slices.values() for key in keys}

@@ -133,7 +133,7 @@ class ImportRun(models.Model):
     )
     filename = models.CharField(max_length=255, blank=True)
     rows = models.PositiveIntegerField(help_text="Figures imported.")
-    replaced = models.PositiveIntegerField(help_text="Figures of the same slices replaced.")
+    replaced = models.PositiveIntegerField(help_text="Figures held before that the import updated.")
     skipped = models.PositiveIntegerField(
         default=0, help_text="Rows left out when asked: of unknown codes, or with problems."
     )

@@ -248,11 +248,10 @@ def _plan(sheets: dict, result: CatalogueResult, *, create_owners: bool) -> _Wri
         if reference not in plans and reference not in failed:
             plans[reference] = IndicatorPlan(reference, indicator.title)
             indicators[reference] = indicator
-    # Rows of an indicator whose Catalogue row is wrong are checked once that is put right.
-    target_lines = [(n, r) for n, r in target_lines if cell_text(r["Reference"]) not in failed]
-    history_lines = [(n, r) for n, r in history_lines if cell_text(r["Reference"]) not in failed]
-    _plan_targets(targets, target_lines, indicators, plans, saved_ids, writes)
-    _plan_history(history, history_lines, indicators, plans, saved_ids, writes)
+    # The Targets and History rows of an indicator whose Catalogue row is wrong are checked
+    # too, so that one upload lists every problem; they are only checked, never planned.
+    _plan_targets(targets, target_lines, indicators, plans, saved_ids, writes, failed)
+    _plan_history(history, history_lines, indicators, plans, saved_ids, writes, failed)
     result.indicators = sorted(plans.values(), key=lambda p: p.reference)
     result.indicators.sort(key=lambda p: ("created", "changed", "unchanged").index(p.action))
     return writes
@@ -293,23 +292,26 @@ def _plan_indicators(sheet, lines, existing, result, writes, *, create_owners):
         result.new_services,
     )
     order = Indicator.objects.aggregate(last=Max("order"))["last"] or 0
-    indicators, plans, seen, failed = {}, {}, {}, set()
+    # failed: the reference of each Catalogue row with a problem -> the fields of the cells
+    # that were read, against which its Targets and History rows are still checked.
+    indicators, plans, seen, failed = {}, {}, {}, {}
     for number, line in lines:
         reference = cell_text(line["Reference"])
         before = len(problems)
+        # A row without a reference, or repeating one, is refused; its other cells are
+        # still read, so that their problems are listed now rather than after a re-upload.
         if not reference:
             sheet.problem("Reference", number, "", "give the indicator's reference")
-            continue
-        if reference in seen:
+        elif reference in seen:
             sheet.problem(
                 "Reference",
                 number,
                 reference,
                 f"duplicate reference: also on row {seen[reference]}",
             )
-            continue
-        seen[reference] = number
-        failed.add(reference)  # until the row is read without a problem
+        else:
+            seen[reference] = number
+        first = reference and seen[reference] == number
         fields = {}
         readers = {
             "Title": lambda c: (
@@ -348,6 +350,8 @@ def _plan_indicators(sheet, lines, existing, result, writes, *, create_owners):
             for name, part in zip(names, value if len(names) > 1 else [value], strict=True):
                 fields[name] = part
         if len(problems) > before:
+            if first:
+                failed[reference] = fields
             continue
         indicator = existing.get(reference)
         old_row = catalogue_row(indicator) if indicator else None
@@ -364,8 +368,11 @@ def _plan_indicators(sheet, lines, existing, result, writes, *, create_owners):
                 column = FIELD_COLUMNS.get(name, "Reference")
                 for message in messages:
                     sheet.problem(column, number, reference, message.rstrip("."))
+            if first:  # the fields at fault are not trusted for the other sheets' rows
+                failed[reference] = {
+                    name: value for name, value in fields.items() if name not in error.message_dict
+                }
             continue
-        failed.discard(reference)
         plan = IndicatorPlan(reference, indicator.title)
         new_row = catalogue_row(indicator)
         if old_row is None:
@@ -431,7 +438,7 @@ def _owner(cell, users, result, writes, create_owners):
     return user
 
 
-def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes):
+def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes, failed):
     held = {}
     for target in Target.objects.filter(indicator_id__in=saved_ids):
         held[(target.indicator_id, target.year, target.period)] = target
@@ -439,6 +446,8 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes):
     for number, line in lines:
         reference = cell_text(line["Reference"])
         indicator = indicators.get(reference)
+        if indicator is None and reference in failed:
+            indicator = Indicator(reference=reference)  # its Catalogue row is wrong: check only
         if indicator is None:
             _unknown(sheet, number, reference)
             continue
@@ -446,12 +455,22 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes):
         fields = {}
         year = row.read("Year", cells.year)
         kind = row.read("Kind", cells.kind)
-        if row.bad:
-            continue
-        for header in KIND_COLUMNS["all"] - KIND_COLUMNS[kind]:
-            if cell_text(line[header]):
-                row.refuse(header, f"a {KIND_WORDS[kind].lower()} target has no {header.lower()}")
-        frequency, unit = indicator.frequency, Unit(indicator.unit)
+        # Every cell of the row is read, whatever the year and kind; which columns the kind
+        # leaves empty, and the target as a whole, are checked once those two are known.
+        if kind is not None:
+            for header in KIND_COLUMNS["all"] - KIND_COLUMNS[kind]:
+                if cell_text(line[header]):
+                    row.refuse(
+                        header, f"a {KIND_WORDS[kind].lower()} target has no {header.lower()}"
+                    )
+        if reference in failed:
+            # Its Catalogue row is wrong: a unit or frequency that could not be read doubts
+            # no number or period that some unit or frequency would take.
+            known = failed[reference]
+            frequency = known.get("frequency", Frequency.ACADEMIC_YEAR)
+            unit = Unit(known["unit"]) if "unit" in known else None
+        else:
+            frequency, unit = indicator.frequency, Unit(indicator.unit)
         period = row.read("Period", partial(cells.optional_period, frequency=frequency))
         for header, name in (
             ("Target", "value"),
@@ -459,7 +478,8 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes):
             ("High", "high"),
             ("Baseline", "baseline"),
         ):
-            fields[name] = row.read(header, partial(cells.target_number, unit=unit))
+            reader = partial(cells.target_number, unit=unit) if unit else cells.decimal
+            fields[name] = row.read(header, reader)
         change = cell_text(line["Change"])
         fields["change_is_percent"] = change.endswith("%") or not change
         fields["change"] = row.read("Change", cells.change)
@@ -493,6 +513,8 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes):
                 )
                 for message in messages:
                     sheet.problem(column, number, reference, message.rstrip("."))
+            continue
+        if reference in failed:
             continue
         plan = plans[reference]
         if old_row is None:
@@ -550,7 +572,7 @@ HELD_FIELDS = (
 )
 
 
-def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
+def _plan_history(sheet, lines, indicators, plans, saved_ids, writes, failed):
     current, published = {}, {}
     # Tens of thousands of figures held: compared as plain rows, not model instances; the
     # few that change are read again as instances to be saved (_write).
@@ -582,6 +604,19 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
         )
         for reference, indicator in indicators.items()
     }
+    # An indicator whose Catalogue row is wrong: its rows are checked against the cells of
+    # that row that could be read. A unit or frequency that could not be read doubts no
+    # figure or period that some unit or frequency would take.
+    for reference, known in failed.items():
+        frequency = known.get("frequency", Frequency.ACADEMIC_YEAR)
+        unit = Unit(known["unit"]) if "unit" in known else None
+        facts[reference] = (
+            None,
+            None,
+            unit,
+            frequency,
+            known.get("score_out_of"),
+        )
     seen = {}
     for number, line in lines:
         reference = cell_text(line["Reference"])
@@ -589,6 +624,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             _unknown(sheet, number, reference)
             continue
         indicator, pk, unit, frequency, out_of = facts[reference]
+        bad = False  # every cell of the row is checked before the row is refused
         raw = line["Period"]
         cache_key = (type(raw), raw, frequency)  # the type: True is 1.0 to a dictionary
         try:
@@ -597,20 +633,21 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             period = periods[cache_key]
         except cells.CellError as error:
             sheet.problem("Period", number, reference, error)
-            continue
+            bad = True
         value = count = None
         reason = cell_text(line["Or why it is missing"])
         figure = line["Figure"]
         if cell_text(figure):
             try:
-                parsed = excel_cells.figure(figure, unit)
+                parsed = _parse_figure(figure, unit)
                 value, count = parsed.value, parsed.count
                 try:
-                    count = with_count(parsed, line["Count"], unit).count
+                    # An unknown unit (its Catalogue row is wrong) doubts no count.
+                    count = with_count(parsed, line["Count"], unit or Unit.PERCENTAGE).count
                 except FigureError as error:
                     sheet.problem("Count", number, reference, str(error).rstrip("."))
-                    continue
-                problem = validate_value_for_unit(value, unit, out_of=out_of)
+                    bad = True
+                problem = unit and validate_value_for_unit(value, unit, out_of=out_of)
                 if problem:
                     raise cells.CellError(problem.rstrip("."))
                 cells.check_fits(value)
@@ -618,7 +655,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                     cells.check_fits(count, 0)
             except cells.CellError as error:
                 sheet.problem("Figure", number, reference, str(error).rstrip("."))
-                continue
+                bad = True
             if reason:
                 sheet.problem(
                     "Or why it is missing",
@@ -626,13 +663,13 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                     reference,
                     "give a figure or a reason it is missing, not both",
                 )
-                continue
+                bad = True
         elif cell_text(line["Count"]):
             sheet.problem("Figure", number, reference, "give the figure that goes with the count")
-            continue
+            bad = True
         elif not reason:
             sheet.problem("Figure", number, reference, "give a figure or say why it is missing")
-            continue
+            bad = True
         status_text = cell_text(line["Status"]).lower() or "final"
         if status_text not in statuses:
             sheet.problem(
@@ -642,7 +679,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                 f"'{cell_text(line['Status'])}' is not a status: "
                 "use Provisional, Estimate or Final",
             )
-            continue
+            bad = True
         texts = {}
         for header, name in (
             ("Or why it is missing", "missing_reason"),
@@ -652,7 +689,7 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                 texts[name] = cells.length(cell_text(line[header]), Value, name)
             except cells.CellError as error:
                 sheet.problem(header, number, reference, error)
-        if len(texts) < 2:
+        if bad or len(texts) < 2:
             continue
         key = (reference, period)
         if key in seen:
@@ -664,6 +701,8 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
             )
             continue
         seen[key] = number
+        if indicator is None:
+            continue  # checked only: its Catalogue row is wrong
         entry = (value, count, texts["missing_reason"], statuses[status_text], texts["qualifier"])
         held_key = (pk, period)
         row = current.get(held_key) if pk else None
@@ -722,6 +761,20 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes):
                     writes.changed_notes.append(note)
                 outcome = "created" if outcome == "created" else "changed"
         plans[reference].history[outcome] += 1
+
+
+def _parse_figure(cell, unit: Unit | None):
+    """The cell's figure, read with its number format; for an indicator whose unit could
+    not be read, a figure any unit would take (34.8%, £7.989m, 12 days), or the reason it is
+    no figure at all."""
+    if unit is not None:
+        return excel_cells.figure(cell, unit)
+    for other in Unit:
+        try:
+            return excel_cells.figure(cell, other)
+        except excel_cells.CellError:
+            pass
+    return excel_cells.figure(cell, Unit.NUMBER)
 
 
 def _same(value, entry: tuple) -> bool:

@@ -244,6 +244,9 @@ def test_every_bad_cell_is_listed_by_sheet_cell_and_reason_and_nothing_is_saved(
         "Catalogue O7 (SW05): no account has the e-mail nobody@example.org: correct it, or "
         "ask for accounts to be created for unknown owners",
         "Catalogue Q8 (SW06): 'lots' is not a number",
+        # SW02's Catalogue row is wrong; its Targets and History rows are checked all the same.
+        "Targets F2 (SW02): a year-end target has no low",
+        "Targets F3 (SW02): The low end of the range (5) is above the high end (4)",
         "Targets E4 (OLD1): 'x' is not a number",
         'History B2 (OLD1): "Q5 2017/18" is not a period: a quarter must be Q1 to Q4, not Q5',
         "History C3 (OLD1): '12%' is a percentage, but this measure is a count",
@@ -252,6 +255,7 @@ def test_every_bad_cell_is_listed_by_sheet_cell_and_reason_and_nothing_is_saved(
         "History E6 (OLD1): 'Guess' is not a status: use Provisional, Estimate or Final",
         "History A7 (NOPE): 'NOPE' is not an indicator of the Catalogue sheet or of Scorecard",
         "History B9 (OLD1): duplicate figure for 2017/18: also on row 8",
+        "History C10 (SW02): A percentage cannot be over 100: 104.2 was entered",
     ]
     assert result.unknown_owners == ["nobody@example.org"]
     assert Indicator.objects.count() == before
@@ -279,6 +283,73 @@ def test_bad_targets_and_figures_of_new_indicators_are_named_too(priya):
     assert problems[3].startswith("Targets D5 (SW01): A profiled target needs the period")
     assert problems[4] == ("History C2 (SW01): A percentage cannot be over 100: 104.2 was entered")
     assert not Indicator.objects.exists()
+
+
+def _workbook_with_problems_on_every_sheet() -> bytes:
+    """SW01's Catalogue row has a bad unit and polarity; its Targets and History rows have
+    problems of their own, some of them two in one row."""
+    return workbook(
+        [
+            indicator_row("SW01", unit="Furlongs", polarity="Up"),
+            indicator_row("", unit="Acres"),
+            indicator_row("SW02", frequency="Fortnightly"),
+        ],
+        [
+            row(TARGETS, reference="SW01", year="next year", kind="Year-end", target="x"),
+            row(TARGETS, reference="SW01", year="2017/18", kind="Range", low="5", high="4"),
+            row(TARGETS, reference="SW01", year="2018/19", kind="Sometimes", target="y"),
+            row(TARGETS, reference="SW01", year="2019/20", kind="Year-end", target="30"),
+            row(TARGETS, reference="SW02", year="2017/18", kind="Year-end", target="30"),
+        ],
+        [
+            row(HISTORY, reference="SW01", period="Q5 2017/18", figure="lots", status="Guess"),
+            # A figure any unit could hold is not doubted while the unit is unknown.
+            row(HISTORY, reference="SW01", period="Q1 2017/18", figure="34.8%", count="87"),
+            row(HISTORY, reference="SW01", period="Q2 2017/18", figure="£7.989m"),
+            row(HISTORY, reference="SW01", period="Q2 2017/18", figure="3"),
+            row(HISTORY, reference="SW01", period="Q3 2017/18"),
+            row(HISTORY, reference="SW02", period="2017/18", figure="12", qualifier="q" * 300),
+            row(HISTORY, reference="SW02", period="Dec 2016", figure="1,288/52.5"),
+        ],
+    )
+
+
+def test_every_sheet_is_checked_even_where_a_catalogue_row_has_a_problem(priya):
+    result = import_catalogue(_workbook_with_problems_on_every_sheet(), by=priya)
+    assert [str(p) for p in result.problems] == [
+        "Catalogue E2 (SW01): 'Furlongs' is not a unit: use Percentage, Count, Rate, Days, "
+        "Score, Money, Number",
+        'Catalogue I2 (SW01): "Up" is not a polarity: use H, L or - (none)',
+        "Catalogue A3: give the indicator's reference",
+        "Catalogue E3: 'Acres' is not a unit: use Percentage, Count, Rate, Days, Score, "
+        "Money, Number",
+        "Catalogue J4 (SW02): 'Fortnightly' is not a frequency: use Monthly, Quarterly, "
+        "Annual, Academic year, Termly, Rolling",
+        'Targets B2 (SW01): "next year" is not a period we recognise; write it like '
+        '"Q3 2017/18", "2017/18", "Dec 2016", "Jul 16 - Jun 17", "Autumn term 2012" or '
+        '"as at 31 March 2018"',
+        "Targets E2 (SW01): 'x' is not a number",
+        "Targets F3 (SW01): The low end of the range (5) is above the high end (4)",
+        "Targets C4 (SW01): 'Sometimes' is not a kind of target: use Year-end, Profiled, "
+        "Baseline, Range, Stretch, None",
+        "Targets E4 (SW01): 'y' is not a number",
+        'History B2 (SW01): "Q5 2017/18" is not a period: a quarter must be Q1 to Q4, not Q5',
+        "History C2 (SW01): 'lots' is not a number",
+        "History E2 (SW01): 'Guess' is not a status: use Provisional, Estimate or Final",
+        "History B5 (SW01): duplicate figure for Q2 2017/18: also on row 4",
+        "History C6 (SW01): give a figure or say why it is missing",
+        "History F7 (SW02): at most 100 characters, not 300",
+    ]
+    assert not Indicator.objects.exists() and not Target.objects.exists()
+
+
+def test_one_upload_lists_the_problems_of_every_sheet(client, priya):
+    client.force_login(priya)
+    data = _workbook_with_problems_on_every_sheet()
+    page = client.post(PAGE, {"workbook": SimpleUploadedFile("c.xlsx", data)})
+    assert "16 problems, by sheet and cell:" in page.text
+    for where in ("Catalogue E2 (SW01)", "Targets E2 (SW01)", "History C2 (SW01)"):
+        assert where in page.text
 
 
 def test_reimporting_an_edited_workbook_updates_and_never_duplicates(priya, alice_email):

@@ -209,7 +209,7 @@ def test_a_good_file_is_imported_with_its_areas(measured, priya):
     assert run.imported_by == priya and run.rows == 7 and "7 figures for 2 measures" in run.summary
 
 
-def test_importing_the_same_file_again_replaces_instead_of_duplicating(measured):
+def test_importing_the_same_file_again_changes_nothing(measured):
     data = _csv(
         "3D,E10000017,Lancashire,Local authority,2011/12,74.7",
         "3D,E06000009,Blackpool,Local authority,2011/12,72.3",
@@ -218,17 +218,22 @@ def test_importing_the_same_file_again_replaces_instead_of_duplicating(measured)
     import_comparators(data)
     before = sorted(ComparatorValue.objects.values_list("area__code", "period", "value"))
     again = import_comparators(data)
-    assert again.replaced == 3 and again.imported == 3 and again.areas_created == 0
+    assert (again.imported, again.unchanged, again.added, again.replaced) == (3, 3, 0, 0)
+    assert again.areas_created == 0
     assert sorted(ComparatorValue.objects.values_list("area__code", "period", "value")) == before
-    # A corrected publication of 2011/12 replaces that slice only: Blackpool's figure is
-    # withdrawn, Lancashire's corrected, 2010/11 left alone.
+    # A corrected figure for Lancashire in 2011/12 updates that figure only: Blackpool's,
+    # not in the file, and Lancashire's 2010/11 are left alone.
     import_comparators(_csv("3D,E10000017,Lancashire,Local authority,2011/12,75.0"))
     assert sorted(
         (code, str(period), value)
         for code, period, value in ComparatorValue.objects.values_list(
             "area__code", "period", "value"
         )
-    ) == [("E10000017", "2010/11", D("70.0")), ("E10000017", "2011/12", D("75.0"))]
+    ) == [
+        ("E06000009", "2011/12", D("72.3")),
+        ("E10000017", "2010/11", D("70.0")),
+        ("E10000017", "2011/12", D("75.0")),
+    ]
 
 
 def test_unknown_codes_are_counted_and_stop_the_import_unless_skipped(measured):
@@ -319,22 +324,94 @@ def test_reported_rows_are_left_out_only_when_the_user_says_so(measured):
     assert set(ComparatorValue.objects.values_list("area__code", "value")) == earlier
     done = import_comparators(data, skip_problems=True, skip_unknown=True, confirmed_skips=5)
     assert done.saved and (done.imported, done.skipped_problems, done.skipped) == (2, 4, 1)
-    # The slice is replaced: Manchester, not in the file, goes; Blackburn and Bury, whose
-    # rows were left out, keep the figures they had.
+    # Only the two rows imported are written: Manchester, not in the file, and Blackburn and
+    # Bury, whose rows were left out, keep the figures they had.
     assert sorted(ComparatorValue.objects.values_list("area__code", "value")) == [
         ("E06000008", D("77")),
         ("E06000009", D("72.3")),
         ("E08000002", D("70")),
+        ("E08000003", D("71")),
         ("E10000017", D("74.7")),
     ]
-    assert (done.replaced, done.kept) == (1, 2)
-    assert "2 earlier figures of those rows kept" in done.summary()
+    assert (done.added, done.replaced, done.unchanged) == (2, 0, 0)
     assert "4 rows with problems skipped" in done.summary()
     assert "1 repeated rows ignored" in done.summary()
     assert ImportRun.objects.latest("pk").skipped == 5
     # A "not available" mark on a row with a problem is not counted as one.
     odd = import_comparators(_csv("3D,E08000004,Rochdale,Local authority,2011/13,.."))
     assert (odd.missing, odd.problem_rows, odd.ready) == (0, 1, 0)
+
+
+def _twenty_one_councils() -> list[str]:
+    """Lancashire and twenty other councils' figures for 3D in 2011/12."""
+    rows = ["3D,E10000017,Lancashire,Local authority,2011/12,74.7"]
+    rows += [f"3D,E0600{n:04d},Council {n},Local authority,2011/12,{60 + n}" for n in range(20)]
+    return rows
+
+
+def _held() -> dict[str, D]:
+    return dict(ComparatorValue.objects.values_list("area__code", "value"))
+
+
+def test_a_file_of_one_councils_figure_updates_it_and_keeps_every_other(measured):
+    import_comparators(_csv(*_twenty_one_councils()))
+    before = _held()
+    corrected = import_comparators(_csv("3D,E10000017,Lancashire,Local authority,2011/12,75.1"))
+    assert corrected.saved and (corrected.added, corrected.replaced) == (0, 1)
+    assert _held() == before | {"E10000017": D("75.1")}
+    assert ComparatorValue.objects.count() == 21  # updated, not added a second time
+    same = import_comparators(_csv("3D,E10000017,Lancashire,Local authority,2011/12,75.1"))
+    assert (same.added, same.replaced, same.unchanged) == (0, 0, 1)
+    assert "0 new, 0 updated, 1 unchanged" in same.summary()
+    # A "not available" mark carries no figure: the figure held is kept, and said so.
+    marked = import_comparators(_csv("3D,E10000017,Lancashire,Local authority,2011/12,[c]"))
+    assert marked.saved and _held() == before | {"E10000017": D("75.1")}
+    assert "1 rows marked not available (1 figure held for them kept)" in marked.summary()
+
+
+def test_leaving_out_a_bad_row_on_the_upload_page_deletes_no_other_figure(
+    client, measured, priya, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    import_comparators(_csv(*_twenty_one_councils()))
+    before = _held()
+    client.force_login(priya)
+    data = _csv(
+        "3D,E10000017,Lancashire,Local authority,2011/12,75.1",
+        "3D,E06000003,Council 3,Local authority,2011/12,lots",
+    )
+    page = client.post(
+        "/comparators/import/", {"file": SimpleUploadedFile("fix.csv", data, "text/csv")}
+    )
+    assert "Import 1 row, leaving out 1" in page.text
+    assert _held() == before
+    done = client.post("/comparators/import/", {"action": "skip"}, follow=True)
+    # Council 3's figure, whose row was left out, and the nineteen others not in the file
+    # are all still held.
+    assert _held() == before | {"E10000017": D("75.1")}
+    assert "Imported fix.csv: 1 figures for 1 measure (2011/12)" in done.text
+    assert "0 new, 1 updated, 0 unchanged" in done.text
+    assert ImportRun.objects.latest("pk").replaced == 1
+
+
+def test_the_command_leaving_out_a_bad_row_deletes_no_other_figure(measured, tmp_path):
+    import_comparators(_csv(*_twenty_one_councils()))
+    before = _held()
+    fix = tmp_path / "fix.csv"
+    fix.write_bytes(
+        _csv(
+            "3D,E10000017,Lancashire,Local authority,2011/12,75.1",
+            "3D,E06000003,Council 3,Local authority,2011/12,lots",
+            "3D,E07000001,A new council,Local authority,2011/12,70",
+        )
+    )
+    out, err = StringIO(), StringIO()
+    call_command("import_comparators", str(fix), "--skip-problems", stdout=out, stderr=err)
+    assert 'Line 3, Value: "lots" is not a number' in err.getvalue()
+    assert _held() == before | {"E10000017": D("75.1"), "E07000001": D("70")}
+    assert "2 figures for 1 measure (2011/12); 1 new, 1 updated, 0 unchanged" in out.getvalue()
 
 
 def test_an_area_kept_as_one_type_is_not_silently_retyped(measured):
@@ -387,12 +464,14 @@ def test_extra_columns_and_a_byte_order_mark_are_fine(measured):
     assert import_comparators(data).imported == 1
 
 
-def _many_rows(councils: int) -> bytes:
+def _many_rows(councils: int, value: int = 5) -> bytes:
     rows = []
     for number in range(councils):
         for code in ("3D", "2C"):
             for year in ("2010/11", "2011/12", "2012/13"):
-                rows.append(f"{code},E0{number:07d},Council {number},Local authority,{year},5")
+                rows.append(
+                    f"{code},E0{number:07d},Council {number},Local authority,{year},{value}"
+                )
     return _csv(*rows)
 
 
@@ -402,9 +481,14 @@ def test_the_import_costs_the_same_queries_for_12_and_1200_rows(measured):
         assert import_comparators(small).imported == 12
     with CaptureQueriesContext(connection) as many:
         assert import_comparators(large).imported == 1200
-    # Savepoint; measures; areas; new areas; the old slices deleted; the figures; the
+    # Savepoint; measures; areas; new areas; the figures held; the new figures; the
     # record of the import; release.
     assert len(few) == len(many) == IMPORT_QUERIES
+    # Every figure corrected: the held ones updated in one statement, no new areas.
+    with CaptureQueriesContext(connection) as corrected:
+        result = import_comparators(_many_rows(200, value=6))
+    assert (result.added, result.replaced) == (0, 1200) and len(corrected) == IMPORT_QUERIES - 1
+    assert set(ComparatorValue.objects.values_list("value", flat=True)) == {D(6)}
 
 
 IMPORT_QUERIES = 8
