@@ -2,7 +2,7 @@
 
 import csv
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 from django.core.exceptions import PermissionDenied
@@ -18,7 +18,14 @@ from indicators.audit import audit_trail
 from indicators.charts import spc_view, trend_figure
 from indicators.exports import scorecard_records, scorecard_workbook, spreadsheet_text
 from indicators.forms import ScorecardFilterForm
-from indicators.models import Indicator, Scorecard, Section, Value, published_commentary
+from indicators.models import (
+    Indicator,
+    Publication,
+    Scorecard,
+    Section,
+    Value,
+    published_commentary,
+)
 from indicators.periods import (
     FINANCIAL_QUARTER,
     FINANCIAL_YEAR,
@@ -37,6 +44,7 @@ from indicators.scorecard import (
     summarise,
 )
 from indicators.tables import ScorecardTable, ValuesTable
+from indicators.workflow import due_periods
 from recovery_plans.rules import NEEDED, plan_state, plans_by_indicator
 
 
@@ -53,6 +61,7 @@ class ScorecardView:
     rows: list[Row] = field(default_factory=list)
     summary: Summary | None = None
     notice: str = ""
+    part_published: "PartPublished | None" = None
 
 
 def _latest_reported(up_to: date | None = None) -> FinancialQuarter | None:
@@ -69,18 +78,63 @@ def _latest_reported(up_to: date | None = None) -> FinancialQuarter | None:
     return Snapshot(latest).financial_quarter if latest else None
 
 
-def _choose_quarter(data: dict) -> FinancialQuarter | None:
-    """The quarter asked for, or the latest with figures (in the year asked for)."""
+@dataclass(frozen=True)
+class PartPublished:
+    """A quarter whose publication has begun but not finished."""
+
+    quarter: FinancialQuarter
+    published: int
+    due: int
+
+
+def _part_published(quarter: FinancialQuarter) -> PartPublished | None:
+    """How far a quarter the performance team has begun to publish has got, or None once
+    every figure due in it is published. A quarter loaded from past papers, with no
+    publication recorded, is complete as it stands."""
+    if not Publication.objects.filter(quarter=quarter).exists():
+        return None
+    year = quarter.financial_year
+    indicators = Indicator.objects.filter(
+        Q(scorecards__year=year) | ~Exists(Scorecard.objects.filter(year=year))
+    ).distinct()
+    due = {(i.pk, p) for i in indicators for p in due_periods(i, quarter)}
+    shown = set(
+        Value.objects.published()
+        .filter(indicator_id__in={pk for pk, _ in due}, period__in={p for _, p in due})
+        .values_list("indicator_id", "period")
+    )
+    published = len(due & shown)
+    return PartPublished(quarter, published, len(due)) if published < len(due) else None
+
+
+def latest_complete(up_to: date | None = None):
+    """The latest quarter with figures whose publication is complete, and the newer one
+    still being published, if any."""
+    latest, partial = _latest_reported(up_to), None
+    while latest is not None:
+        part = _part_published(latest)
+        if part is None:
+            break
+        partial = partial or part
+        latest = _latest_reported(up_to=latest.start - timedelta(days=1))
+    return latest or (partial.quarter if partial else None), partial
+
+
+def _choose_quarter(data: dict) -> tuple[FinancialQuarter | None, PartPublished | None]:
+    """The quarter asked for, or the latest complete one with figures (in the year asked
+    for), and the newer quarter still being published that was passed over."""
     year, period = data.get("year"), data.get("period")
     if year is not None and period:
-        return FinancialQuarter(year.start_year, int(period[1]))
+        return FinancialQuarter(year.start_year, int(period[1])), None
     if year is not None:
-        latest = _latest_reported(up_to=year.end)
-        return latest if latest and latest.financial_year == year else year.quarters()[-1]
-    latest = _latest_reported()
+        latest, partial = latest_complete(up_to=year.end)
+        if latest and latest.financial_year == year:
+            return latest, partial
+        return year.quarters()[-1], None
+    latest, partial = latest_complete()
     if period and latest:
-        return FinancialQuarter(latest.start_year, int(period[1]))
-    return latest
+        return FinancialQuarter(latest.start_year, int(period[1])), None
+    return latest, partial
 
 
 def scorecard_for(request) -> ScorecardView:
@@ -88,7 +142,7 @@ def scorecard_for(request) -> ScorecardView:
     if form.is_bound:
         form.is_valid()  # invalid filters are named on the page and left out
     data = form.cleaned_data if form.is_bound else {}
-    quarter = _choose_quarter(data)
+    quarter, partial = _choose_quarter(data)
     indicators = Indicator.objects.for_report(quarter)
     if quarter is not None:
         # The year's corporate scorecard, once one has been drawn up for it.
@@ -107,7 +161,7 @@ def scorecard_for(request) -> ScorecardView:
             Q(title__icontains=data["q"]) | Q(reference__icontains=data["q"])
         )
     indicators = list(indicators)
-    view = ScorecardView(form=form, quarter=quarter)
+    view = ScorecardView(form=form, quarter=quarter, part_published=partial)
     if quarter is None:
         view.notice = "There are no published figures yet."
         return view
@@ -175,6 +229,15 @@ def scorecard(request):
         "sections": sections,
         "summary_links": summary_links,
         "csv_query": _query(request),
+        "part_published_query": (
+            _query(
+                request,
+                year=str(view.part_published.quarter.financial_year),
+                period=f"Q{view.part_published.quarter.quarter}",
+            )
+            if view.part_published
+            else ""
+        ),
         "can_draft": request.user.is_authenticated and _drafting_roles(request.user),
         "errors": view.form.errors if view.form.is_bound else {},
         "nav": "scorecard",

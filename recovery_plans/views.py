@@ -458,9 +458,9 @@ def _quarter(request) -> FinancialQuarter | None:
             return parse_period(text, kind="financial_quarter")
         except PeriodError:
             return None
-    from indicators.views import _latest_reported
+    from indicators.views import latest_complete
 
-    return _latest_reported()
+    return latest_complete()[0]
 
 
 @login_required

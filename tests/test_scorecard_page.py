@@ -183,11 +183,11 @@ def test_query_count_is_the_same_for_30_and_300_indicators(
     assert response.context["view"].summary.total == 300
 
 
-# Indicators with their figures, targets and comparators (4); the latest quarter (1); the
-# sections (1); the filter form's choices, each counted and listed (6); the recovery
+# Indicators with their figures, targets and comparators (4); the latest quarter (1) and
+# whether its publication is still under way (1); the sections (1); the filter form's choices, each counted and listed (6); the recovery
 # plans covering them (1); the comparator groups (1; with groups, their members and the
 # imported figures of every row, 2 more): a constant, however many indicators.
-SCORECARD_QUERIES = 14
+SCORECARD_QUERIES = 15
 
 
 def test_spc_columns_say_what_is_getting_worse_for_real(client, make_indicator):
@@ -270,3 +270,50 @@ def test_every_rating_cell_shows_a_tag_not_its_markup(client, make_indicator):
         assert "<" not in cell["text"] and "class=" not in cell["text"], cell["text"]
         assert any(tag == "strong" and "govuk-tag" in css for tag, css in cell["tags"]), cell
     assert sorted(cell["text"].strip() for cell in parser.cells) == ["Not rated", "● On track"]
+
+
+def test_a_quarter_being_published_does_not_become_the_default(
+    client, make_indicator, alice, priya
+):
+    """Publishing part of a quarter (one figure out of three) must not turn every member's
+    default scorecard into one of "not rated" measures: the default stays on the latest
+    complete quarter, and says where the newer one stands, with a link to it."""
+    from indicators.workflow import Entry, publish_quarter, save_entry, sign_off
+
+    q4, q1 = parse_period("Q4 2017/18"), parse_period("Q1 2018/19")
+    indicators = [
+        make_indicator(owner=alice, reference=f"M{n}", title=f"Measure {n}") for n in (1, 2, 3)
+    ]
+    for indicator in indicators:
+        record_value(indicator=indicator, period=q4, value=Decimal("40"))
+    first = save_entry(
+        indicator=indicators[0], period=q1, entry=Entry(Decimal("41")), by=alice, submit=True
+    )
+    sign_off(values=[first], by=priya)
+    publish_quarter(quarter=q1, by=priya)
+    page = client.get("/scorecard/")
+    text = " ".join(page.text.split())
+    assert "Corporate scorecard: Q4 2017/18" in text
+    assert "Q1 2018/19 is still being published: 1 of 3 figures so far." in text
+    assert 'href="?year=2018%2F19&amp;period=Q1"' in page.text
+    # Asked for, the part-published quarter is shown as it stands.
+    text = client.get("/scorecard/?year=2018/19&period=Q1").text
+    assert "Corporate scorecard: Q1 2018/19" in text
+    # The recovery plans still needed are those of the complete quarter too.
+    client.force_login(alice)
+    assert client.get("/recovery-plans/needed/").context["quarter"] == q4
+
+
+def test_a_quarter_published_in_full_becomes_the_default(client, make_indicator, alice, priya):
+    from indicators.workflow import Entry, publish_quarter, save_entry, sign_off
+
+    q4, q1 = parse_period("Q4 2017/18"), parse_period("Q1 2018/19")
+    indicator = make_indicator(owner=alice, reference="M1")
+    record_value(indicator=indicator, period=q4, value=Decimal("40"))
+    value = save_entry(
+        indicator=indicator, period=q1, entry=Entry(Decimal("41")), by=alice, submit=True
+    )
+    sign_off(values=[value], by=priya)
+    publish_quarter(quarter=q1, by=priya)
+    text = client.get("/scorecard/").text
+    assert "Corporate scorecard: Q1 2018/19" in text and "still being published" not in text
