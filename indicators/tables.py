@@ -44,8 +44,13 @@ def rag_badge(rag) -> str:
 def plan_note(row) -> str:
     """Under the rating: "Recovery plan needed", or a link to the plan that covers it."""
     if row.plan_state == "needed":
+        # To the indicator's page, which says why and offers its officers "Write a plan".
         return format_html(
-            '<span class="app-plan-note app-plan-note--needed">{}</span>', "Recovery plan needed"
+            '<a class="govuk-link app-plan-note app-plan-note--needed" href="{}#recovery-plan">'
+            '{}<span class="govuk-visually-hidden">: {}</span></a>',
+            reverse("indicators:detail", args=[row.indicator.reference]),
+            "Recovery plan needed",
+            row.indicator.title,
         )
     if row.plan_state == "covered":
         return format_html(

@@ -1,6 +1,7 @@
 """Recovery plans: the "needs a plan" rule, the services' refusals, the pages and who may
 use them, the list's query count, the calendar feed."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -332,7 +333,14 @@ def test_officers_may_only_pick_their_own_indicators(client, red_indicator, make
 def test_the_scorecard_says_a_plan_is_needed_until_one_covers_it(client, red_indicator, alice):
     response = client.get("/scorecard/?plan=needed")
     assert [row.indicator for row in response.context["view"].rows] == [red_indicator]
-    assert "Recovery plan needed" in response.content.decode()
+    # A link to the indicator's page, which says why a plan is needed.
+    link = re.search(
+        r'<a class="[^"]*app-plan-note--needed" href="([^"]+)">Recovery plan needed<',
+        response.content.decode(),
+    )
+    assert link and link.group(1) == f"/indicators/{red_indicator.reference}/#recovery-plan"
+    page = client.get(link.group(1).split("#")[0]).content.decode()
+    assert 'id="recovery-plan"' in page and "Recovery plan needed" in page
     _login(client, alice)
     response = client.get("/recovery-plans/needed/?quarter=Q4 2017/18")
     assert [row.indicator for row in response.context["rows"]] == [red_indicator]

@@ -1,5 +1,6 @@
 """The return pages, and who may use them."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -178,3 +179,11 @@ def test_return_pages_do_not_query_per_indicator(
     bulk_scorecard(make_indicator, 30, periods=8)
     with django_assert_max_num_queries(len(few)):
         assert client.get(url).status_code == 200
+
+
+def test_the_figure_box_lets_a_phone_type_percent_slash_and_pound(client, returns, alice):
+    """inputmode="decimal" gives a phone keypad without %, / or £, which figures need."""
+    client.force_login(alice)
+    page = client.get(FORM).content.decode()
+    boxes = re.findall(r'<input[^>]*name="l\d+-value"[^>]*>', page)
+    assert boxes and all("inputmode" not in box for box in boxes)
