@@ -229,3 +229,21 @@ def _boxes(box):
         yield box
     for child in getattr(box, "children", []):
         yield from _boxes(child)
+
+
+def test_a_refusal_and_a_missing_page_say_why_and_link_back(client, martin):
+    """Not a bare "403 Forbidden": the page is in the service's layout, gives the reason
+    and links on."""
+    client.force_login(martin)
+    refused = client.get("/returns/")
+    assert refused.status_code == 403
+    text = refused.content.decode()
+    assert "<h1 class=\"govuk-heading-l\">You cannot do that</h1>" in text
+    assert "signed in as" in text and 'href="/scorecard/"' in text
+    client.logout()
+    missing = client.get("/meetings/999999/")
+    assert missing.status_code == 404
+    text = missing.content.decode()
+    assert "<h1 class=\"govuk-heading-l\">Page not found</h1>" in text
+    assert 'href="/accounts/login/?next=/meetings/999999/"' in text
+    assert 'href="/scorecard/"' in text
