@@ -213,7 +213,10 @@ def return_form(request, year: str, period: str):
                 messages.error(request, " ".join(error.messages))
             else:
                 verb = "submitted" if submit else "saved as a draft"
-                messages.success(request, f"{saved} figure{'s' if saved != 1 else ''} {verb}.")
+                if saved:
+                    messages.success(request, f"{saved} figure{'s' if saved != 1 else ''} {verb}.")
+                else:
+                    messages.info(request, "Nothing had changed, so nothing was saved.")
                 return redirect("returns:form", *quarter_url_args(quarter))
     else:
         forms_ = [
@@ -242,16 +245,21 @@ def _save_lines(forms_, user, submit: bool) -> int:
         line = form.line
         if not form.is_bound or form.cleaned_data["blank"]:
             continue
-        save_entry(
+        expected = form.cleaned_data.get("version") or 0
+        row = save_entry(
             indicator=line.indicator,
             period=line.period,
             entry=form.entry(),
             by=user,
             # A line not started when the form was opened posts no version: it expects none.
-            expected_version=form.cleaned_data.get("version") or 0,
+            expected_version=expected,
             submit=submit,
         )
-        saved += 1
+        # Counted only if it changed: a line posted back as it was keeps its version.
+        if row is not None and (
+            row.pk != getattr(line.value, "pk", None) or row.version != expected
+        ):
+            saved += 1
     return saved
 
 

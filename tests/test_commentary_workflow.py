@@ -280,3 +280,18 @@ def test_a_draft_and_its_commentary_are_changed_by_a_workbook(client, make_indic
     current = Value.objects.current().get(indicator=indicator)
     assert (current.value, current.state, current.version) == (Decimal("14"), "draft", 2)
     assert current.commentary.issues == "Typed in Excel."
+
+
+def test_the_message_counts_only_the_lines_that_changed(client, published, make_indicator, alice):
+    """A published figure posted back unchanged is not "submitted" again."""
+    make_indicator(owner=alice, reference="SW06")
+    client.force_login(alice)
+    data = line_form(client)
+    data.update({"l1-value": "7", "l1-status": "final", "submit": "1"})
+    response = client.post(FORM, data, follow=True)
+    text = seen(response.content.decode())
+    assert "figure submitted" in text or "figures submitted" in text, text[:3000]
+    assert "1 figure submitted." in text
+    # Posted again as it is, nothing is counted.
+    response = client.post(FORM, line_form(client), follow=True)
+    assert "Nothing had changed, so nothing was saved." in seen(response.content.decode())

@@ -238,12 +238,12 @@ def test_a_refusal_and_a_missing_page_say_why_and_link_back(client, martin):
     refused = client.get("/returns/")
     assert refused.status_code == 403
     text = refused.content.decode()
-    assert "<h1 class=\"govuk-heading-l\">You cannot do that</h1>" in text
+    assert '<h1 class="govuk-heading-l">You cannot do that</h1>' in text
     assert "signed in as" in text and 'href="/scorecard/"' in text
     client.logout()
     missing = client.get("/meetings/999999/")
     assert missing.status_code == 404
     text = missing.content.decode()
-    assert "<h1 class=\"govuk-heading-l\">Page not found</h1>" in text
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in text
     assert 'href="/accounts/login/?next=/meetings/999999/"' in text
     assert 'href="/scorecard/"' in text
