@@ -221,9 +221,9 @@ def _positions(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[st
     cells = [normalise(cell) for cell in header]
     found = {}
     for key, names in wanted.items():
-        for index, cell in enumerate(cells):
-            if cell in names:
-                found[key] = index
+        for name in names:  # the likeliest name first: "Metric type id" before "Metric"
+            if name in cells:
+                found[key] = cells.index(name)
                 break
     return found
 
@@ -375,10 +375,10 @@ def _ascof(header: list[str], filename: str) -> Layout:
             return "council type", "rows of council-type averages (not an area)", level
         dis = row[i_dis].strip()
         group = row[i_group].strip() if i_group is not None else ""
-        if dis.lower() != "total":
-            return "disaggregation", "rows broken down by age or sex", dis
-        if group and group.lower() != "total":
-            return "disaggregation", "rows broken down by age or sex", group
+        if dis.lower() != "total" or (group and group.lower() != "total"):
+            # Earlier files name the breakdown (Gender) and put its value in Measure Group.
+            shown = group if group and group.lower() != "total" else dis
+            return "disaggregation", "rows broken down by age or sex", shown
         kind = row[i_type].strip()
         if kind.lower() != "outcome":
             return "measure type", "rows of bases, numerators and denominators", kind
