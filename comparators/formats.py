@@ -123,7 +123,8 @@ class LeftAside:
     def __str__(self) -> str:
         shown = list(self.examples)[:4]
         more = ", ..." if len(self.examples) > len(shown) else ""
-        return f"{self.rows} {self.reason} ({', '.join(shown)}{more})"
+        rows = f"{self.rows} row{'s' if self.rows != 1 else ''}"
+        return f"{rows} {self.reason} ({', '.join(shown)}{more})"
 
 
 @dataclass
@@ -198,7 +199,7 @@ class Layout:
             if not kind and self.lenient_areas:
                 self.set_aside(
                     "area type",
-                    "rows of areas that are not England, a region or a council",
+                    "of areas that are not England, a region or a council",
                     type_text,
                 )
                 continue
@@ -312,20 +313,20 @@ def _fingertips(header: list[str], text: str) -> Layout:
     def breakdowns(row: list[str]) -> tuple[str, str, str] | None:
         category = row[i_category].strip()
         if category:
-            return "category", "rows broken down by a category", category
+            return "category", "broken down by a category", category
         code, sex = row[i_code].strip(), row[i_sex].strip()
         headline = headline_sex.get(code)
         if headline is None:
             return (
                 "no persons",
-                "rows of indicators published by sex only, with no Persons figure",
+                "of indicators published by sex only, with no Persons figure",
                 code,
             )
         if sex != headline:
-            return "sex", "rows broken down by sex", sex
+            return "sex", "broken down by sex", sex
         age = row[i_age].strip()
         if age != headline_age.get((code, sex)):
-            return "age", "rows broken down by age band", age
+            return "age", "broken down by age band", age
         return None
 
     names = {key: header[index].strip() for key, index in at.items()}
@@ -372,16 +373,16 @@ def _ascof(header: list[str], filename: str) -> Layout:
     def breakdowns(row: list[str]):
         level = row[i_level].strip()
         if level.lower().startswith("council type"):
-            return "council type", "rows of council-type averages (not an area)", level
+            return "council type", "of council-type averages, not areas", level
         dis = row[i_dis].strip()
         group = row[i_group].strip() if i_group is not None else ""
         if dis.lower() != "total" or (group and group.lower() != "total"):
             # Earlier files name the breakdown (Gender) and put its value in Measure Group.
             shown = group if group and group.lower() != "total" else dis
-            return "disaggregation", "rows broken down by age or sex", shown
+            return "disaggregation", "broken down by age or sex", shown
         kind = row[i_type].strip()
         if kind.lower() != "outcome":
-            return "measure type", "rows of bases, numerators and denominators", kind
+            return "measure type", "of bases, numerators and denominators", kind
         return None
 
     names = {key: header[index].strip() for key, index in at.items()}

@@ -274,7 +274,7 @@ def test_a_fingertips_file_says_which_breakdown_rows_were_left_aside_and_why(map
         "20 rows broken down by sex (Male, Female)",
         "5 rows broken down by age band (65+ yrs)",
         f"2 rows broken down by a category ({DECILES})",
-        "1 rows of areas that are not England, a region or a council (CCGs (from Apr 2020))",
+        "1 row of areas that are not England, a region or a council (CCGs (from Apr 2020))",
     ]
     assert result.aside_rows == 28
     assert "28 breakdown rows left aside, keeping the headline figures" in result.summary()
@@ -322,7 +322,7 @@ def test_an_ascof_file_keeps_the_outcomes_of_the_year_its_name_gives(mapped):
     assert [str(entry) for entry in result.left_aside] == [
         "15 rows of bases, numerators and denominators (Numerator, Denominator, Base)",
         "10 rows broken down by age or sex (Female, 18-64)",
-        "1 rows of council-type averages (not an area) (Council Type)",
+        "1 row of council-type averages, not areas (Council Type)",
     ]
     assert not Area.objects.filter(name="Shire Counties").exists()
 
@@ -332,7 +332,7 @@ def test_an_ascof_file_of_today_without_measure_group_is_read_the_same(mapped):
     data = data.replace(b"Age Group,", b"18 to 64,")
     result = import_comparators(data, filename="ASCOF 2019-20.csv")
     assert result.saved and result.imported == 10
-    assert result.left_aside[1].reason == "rows broken down by age or sex"
+    assert result.left_aside[1].reason == "broken down by age or sex"
     assert list(result.left_aside[1].examples) == ["Female", "18 to 64"]
 
 
@@ -432,7 +432,7 @@ def test_the_upload_page_lists_the_rows_left_aside_while_codes_wait_to_be_mapped
     )
     assert "Measure code &quot;3A&quot; is not mapped to an indicator: 5 rows" in page.text
     assert "ASCOF file: 26 breakdown rows left aside" in page.text
-    assert "1 rows of council-type averages (not an area) (Council Type)" in page.text
+    assert "1 row of council-type averages, not areas (Council Type)" in page.text
     assert ComparatorValue.objects.count() == 0
 
 
