@@ -87,12 +87,13 @@ def normalise_period(text: str) -> str:
     match = re.fullmatch(r"(\d{4})\s*-\s*(\d{2}|\d{4})", text)
     if match:
         first, last = int(match.group(1)), int(match.group(2))
-        last = last if last > 999 else first // 100 * 100 + last
+        if last < 100:
+            last = first // 100 * 100 + last + (100 if last < first % 100 else 0)
         return f"Jan {first} - Dec {last}"
     match = re.fullmatch(r"(\d{4})/(\d{2})\s*-\s*(\d{2}|\d{4})/(\d{2})", text)
     if match:
-        first, last = int(match.group(1)), int(match.group(4))
-        last = first // 100 * 100 + last if last < first % 100 else first // 100 * 100 + last
+        first, last = int(match.group(1)), int(match.group(4))  # the window ends in March
+        last = first // 100 * 100 + last + (100 if last < first % 100 else 0)
         return f"Apr {first} - Mar {last}"
     match = re.fullmatch(r"(\d{4})\s+Q\s*(\d)", text, flags=re.IGNORECASE)
     if match:
@@ -127,20 +128,10 @@ class LeftAside:
         return f"{rows} {self.reason} ({', '.join(shown)}{more})"
 
 
-@dataclass
-class Row:
-    """One headline row, as the checks need it."""
-
-    line: int
-    code: str
-    area_code: str
-    area_name: str
-    type_text: str
-    kind: str
-    period: str
-    value: str
-    lower: str = ""
-    upper: str = ""
+# One headline row, as the checks need it: line, measure code, area code, area name, area
+# type as written, area kind, period, value, lower and upper confidence limits. A plain
+# tuple: a large file has 300,000 of them.
+Row = tuple[int, str, str, str, str, str, str, str, str, str]
 
 
 @dataclass
@@ -203,7 +194,7 @@ class Layout:
                     type_text,
                 )
                 continue
-            yield Row(
+            yield (
                 line,
                 row[i_code].strip(),
                 row[i_area].strip(),

@@ -245,8 +245,18 @@ def parse(
         )
 
     try:
-        for row in layout.rows(reader, short):
-            line, code = row.line, row.code
+        for (
+            line,
+            code,
+            area_code,
+            name,
+            type_text,
+            kind,
+            period_text,
+            value_text,
+            lower_text,
+            upper_text,
+        ) in layout.rows(reader, short):
             facts = measure_facts.get(code)
             if facts is None:
                 if not code:
@@ -258,17 +268,15 @@ def parse(
                     entry.lines.append(line)
                 continue
             ok = True
-            area_code = row.area_code
             if not area_code:
                 problems.append(Problem(line, names["area code"], "no area code"))
                 ok = False
-            kind = row.kind
             if not kind and layout.kind_of is None:
                 problems.append(
                     Problem(
                         line,
                         names["area type"],
-                        f'"{row.type_text.strip()}" is not an area type: use England, region or '
+                        f'"{type_text.strip()}" is not an area type: use England, region or '
                         "local authority",
                     )
                 )
@@ -282,7 +290,6 @@ def parse(
                     )
                 )
                 ok = False
-            name = row.area_name
             if not name:
                 problems.append(Problem(line, names["area name"], "no area name"))
                 ok = False
@@ -315,7 +322,6 @@ def parse(
                     )
                     ok = False
             measure_id, indicator, unit, wanted, frequency = facts
-            period_text = row.period
             period, period_key = periods.get((period_text, wanted)) or (None, None)
             if period is None:
                 period, period_key = _period(period_text, wanted, frequency)
@@ -323,7 +329,6 @@ def parse(
             if period_key is None:
                 problems.append(Problem(line, names["period"], period))
                 ok = False
-            value_text = row.value
             if value_text.lower() in MISSING:
                 value = None
             else:
@@ -350,8 +355,8 @@ def parse(
                         )
                         ok = False
             lower = upper = None
-            if row.lower or row.upper:
-                lower, upper, wrong = _interval(row.lower, row.upper, value, numbers)
+            if lower_text or upper_text:
+                lower, upper, wrong = _interval(lower_text, upper_text, value, numbers)
                 if wrong:
                     column = names.get("lower ci") or names.get("upper ci") or ""
                     problems.append(Problem(line, column, wrong))

@@ -33,8 +33,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from comparators import services
+from comparators.formats import normalise_period
 from comparators.imports import ImportRefused, import_comparators
 from comparators.models import Area, ComparatorValue
+from indicators.periods import parse_period
 
 FINGERTIPS_HEADER = [
     "Indicator ID",
@@ -308,6 +310,23 @@ def test_an_interval_that_does_not_hold_its_value_is_a_problem(mapped):
         "Line 16, Lower CI 95.0 limit: the confidence interval 66 to 66.9 does not contain "
         "the value 65.3"
     ]
+
+
+@pytest.mark.parametrize(
+    ("published", "read"),
+    [
+        ("2018 - 20", "Jan 18 - Dec 20"),
+        ("2016 - 2018", "Jan 16 - Dec 18"),
+        ("2018/19 - 20/21", "Apr 18 - Mar 21"),
+        ("1998/99 - 00/01", "Apr 98 - Mar 01"),
+        ("2019/20 Q3", "Q3 2019/20"),
+        ("2019 Q3", "Q3 2019"),
+        ("2019/20", "2019/20"),
+        ("2020", "2020"),
+    ],
+)
+def test_fingertips_periods_are_read_as_the_scorecard_shows_them(published, read):
+    assert str(parse_period(normalise_period(published))) == read
 
 
 # ASCOF ------------------------------------------------------------------------------------------
