@@ -50,7 +50,7 @@ class ComparatorGroupAdmin(TeamAdmin):
 
 @admin.register(ComparatorValue)
 class ComparatorValueAdmin(TeamAdmin):
-    list_display = ["measure", "area", "period", "value"]
+    list_display = ["measure", "area", "period", "value", "lower_ci", "upper_ci"]
     list_filter = ["measure"]
     search_fields = ["area__name", "area__code", "measure__code"]
     list_select_related = ["measure__indicator", "area"]

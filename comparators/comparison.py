@@ -26,6 +26,14 @@ def figure(indicator: Indicator, value: Decimal | None) -> str:
     return indicator.format(value)
 
 
+def interval(indicator: Indicator, limits: tuple | None) -> str:
+    """A published 95% confidence interval as printed beside its figure, or ""."""
+    if not limits or limits == (None, None):
+        return ""
+    lower, upper = (figure(indicator, limit) if limit is not None else "?" for limit in limits)
+    return f"95% CI {lower} to {upper}"
+
+
 @dataclass(frozen=True)
 class GroupLine:
     """One group's figures for an indicator and period, seen from the council."""
@@ -36,6 +44,7 @@ class GroupLine:
     figures: ranking.GroupFigures
     published: Decimal | None
     missing_names: tuple[str, ...] = ()
+    published_interval: tuple | None = None  # (lower, upper) of the published average
 
     @property
     def differs(self) -> bool:
@@ -56,7 +65,8 @@ class GroupLine:
                 f"{self.figures.present} councils {figure(self.indicator, mean)}"
             )
         if published is not None:
-            return f"average {figure(self.indicator, published)}"
+            ci = interval(self.indicator, self.published_interval)
+            return f"average {figure(self.indicator, published)}" + (f" ({ci})" if ci else "")
         if mean is not None:
             return f"average {figure(self.indicator, mean)}"
         return ""
@@ -91,10 +101,16 @@ class Comparison:
     values: dict[int, Decimal]  # area id -> figure
     council: Area | None
     lines: list[GroupLine] = field(default_factory=list)
+    intervals: dict[int, tuple] = field(default_factory=dict)  # area id -> (lower, upper)
 
     @property
     def council_value(self) -> Decimal | None:
         return self.values.get(self.council.pk) if self.council else None
+
+    @property
+    def council_interval(self) -> str:
+        """The council's published confidence interval, printed, or ""."""
+        return interval(self.indicator, self.intervals.get(self.council.pk)) if self.council else ""
 
 
 class Benchmarks:
@@ -130,6 +146,8 @@ class Benchmarks:
                 comparison = Comparison(indicator, row.period, {}, None)
                 self.by_indicator[indicator.pk] = comparison
             comparison.values[row.area_id] = row.value
+            if row.lower_ci is not None or row.upper_ci is not None:
+                comparison.intervals[row.area_id] = (row.lower_ci, row.upper_ci)
             if row.area.is_council:
                 comparison.council = row.area
         for comparison in self.by_indicator.values():
@@ -156,6 +174,7 @@ class Benchmarks:
             period=comparison.period,
             figures=figures,
             published=published,
+            published_interval=comparison.intervals.get(group.published_area_id),
             missing_names=tuple(a.name for a in members if a.pk in set(figures.missing)),
         )
 

@@ -1,9 +1,12 @@
-"""Comparator figures from CSV in the long format national statistics publish (ASCOF, LG
-Inform extracts): one row per measure, area and period. One importer serves the upload page
-and `manage.py import_comparators`; an import is all or nothing. It writes only the figures
-its rows carry, adding new ones and updating those held already for the same measure, area
-and period; it never deletes a figure, whether the file leaves that area out or a row of it
-is left out for a problem (a figure withdrawn by its publisher is deleted in the admin)."""
+"""Comparator figures from CSV in the long formats national statistics publish: Fingertips
+data files, ASCOF open data, LG Inform downloads and the scorecard's own layout, recognised
+from the header (comparators.formats), one row per measure, area and period; breakdown rows
+(by sex, age, category, numerators and denominators) are counted and left aside. One
+importer serves the upload page and `manage.py import_comparators`; an import is all or
+nothing. It writes only the figures its rows carry, adding new ones and updating those held
+already for the same measure, area and period; it never deletes a figure, whether the file
+leaves that area out or a row of it is left out for a problem (a figure withdrawn by its
+publisher is deleted in the admin)."""
 
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 
-from comparators.models import Area, AreaKind, ComparatorValue, ImportRun, Measure
+from comparators import formats
+from comparators.models import Area, AreaKind, ComparatorValue, ImportRun, Measure, MeasureCode
 from indicators import excel_cells
 from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Frequency
@@ -26,24 +30,9 @@ from scorecard.bulk import insert
 
 MAX_BYTES = 20 * 1024 * 1024
 BATCH_SIZE = 5000  # new areas
-INSERT_FIELDS = ("measure_id", "area_id", "period", "period_end", "value")
+INSERT_FIELDS = ("measure_id", "area_id", "period", "period_end", "value", "lower_ci", "upper_ci")
 MAX_LINES_SHOWN = 5
 
-# The columns, by their normalised header name (lower case, "_" and "-" read as spaces).
-COLUMNS = ("measure code", "area code", "area name", "area type", "period", "value")
-ALIASES = {"measure": "measure code", "indicator code": "measure code", "type": "area type"}
-AREA_KINDS = {
-    "england": AreaKind.ENGLAND,
-    "country": AreaKind.ENGLAND,
-    "region": AreaKind.REGION,
-    "english region": AreaKind.REGION,
-    "local authority": AreaKind.LOCAL_AUTHORITY,
-    "council": AreaKind.LOCAL_AUTHORITY,
-    "county": AreaKind.LOCAL_AUTHORITY,
-    "unitary authority": AreaKind.LOCAL_AUTHORITY,
-    "metropolitan district": AreaKind.LOCAL_AUTHORITY,
-    "london borough": AreaKind.LOCAL_AUTHORITY,
-}
 # The Government Statistical Service's symbols for a figure that is not there:
 # not available, suppressed, confidential, not applicable.
 MISSING = {"", "..", "x", "[x]", "c", "[c]", ":", "z", "[z]"}
@@ -107,6 +96,21 @@ class ImportResult:
     measures: int = 0
     periods: list[str] = field(default_factory=list)
     saved: bool = False
+    layout: str = ""  # the format the header was recognised as
+    left_aside: list[formats.LeftAside] = field(default_factory=list)  # breakdown rows
+
+    @property
+    def aside_rows(self) -> int:
+        return sum(entry.rows for entry in self.left_aside)
+
+    def aside_summary(self) -> str:
+        """ "40 breakdown rows left aside: 12 rows broken down by sex (Male, Female); ..."."""
+        if not self.left_aside:
+            return ""
+        return (
+            f"{self.aside_rows} breakdown row{'s' if self.aside_rows != 1 else ''} left aside, "
+            "keeping the headline figures: " + "; ".join(str(e) for e in self.left_aside)
+        )
 
     def summary(self) -> str:
         parts = [
@@ -130,7 +134,12 @@ class ImportResult:
             parts.append(f"{self.skipped_problems} rows with problems skipped")
         if self.repeats:
             parts.append(f"{self.repeats} repeated rows ignored")
-        return "; ".join(parts) + "."
+        text = "; ".join(parts) + "."
+        if self.layout and self.layout != formats.SCORECARD:
+            text = f"{self.layout} file: {text}"
+        if self.left_aside:
+            text += f" {self.aside_summary()}."
+        return text
 
     @property
     def unknown_rows(self) -> int:
@@ -166,29 +175,12 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def _normalise(header: str) -> str:
-    name = re.sub(r"[\s_\-]+", " ", header.strip().lower())
-    return ALIASES.get(name, name)
-
-
-def read_header(header: list[str]) -> dict[str, int]:
-    """The position of each required column, or the reason the header is not one."""
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        name = _normalise(cell)
-        if name in COLUMNS and name not in positions:
-            positions[name] = index
-    missing = [name for name in COLUMNS if name not in positions]
-    if missing:
-        if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
-            raise ImportRefused(
-                "The columns are not separated by commas. Save the file as CSV (comma delimited)."
-            )
-        raise ImportRefused(
-            "The first line must be the header naming the columns "
-            f"{', '.join(COLUMNS)}. Missing: {', '.join(missing)}."
-        )
-    return positions
+def read_header(header: list[str], text: str = "", filename: str = "") -> formats.Layout:
+    """The layout of the file, or the reason its header is not one we read."""
+    try:
+        return formats.detect(header, text, filename)
+    except formats.HeaderRefused as error:
+        raise ImportRefused(str(error)) from None
 
 
 @dataclass
@@ -200,24 +192,35 @@ class _Parsed:
     unavailable: set[tuple[int, str, str]] = field(default_factory=set)
 
 
-def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], result) -> _Parsed:
-    """Every row checked; problems and unknown codes go into `result`."""
+def parse(
+    text: str,
+    *,
+    measures: dict[str, Measure],
+    areas: dict[str, Area],
+    result,
+    filename: str = "",
+) -> _Parsed:
+    """Every headline row checked; problems, unknown codes and the breakdown rows left aside
+    go into `result`."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as error:
         raise ImportRefused(f"The file is not CSV: {error}.") from None
-    at = read_header(header)
-    names = {key: header[index].strip() for key, index in at.items()}
-    width = max(at.values()) + 1
-    i_code, i_area, i_name, i_type, i_period, i_value = (at[name] for name in COLUMNS)
+    try:
+        layout = read_header(header, text, filename)
+    except csv.Error as error:  # the first reading of a Fingertips file
+        raise ImportRefused(f"The file is not valid CSV: {error}.") from None
+    result.layout = layout.name
+    names = dict(layout.names)
+    names.setdefault("period", "file name")
+    names.setdefault("area type", names["area code"])
     problems = result.problems
     unknown: dict[str, UnknownCode] = {}
     periods: dict[tuple[str, str | None], tuple] = {}
-    kinds: dict[str, str | None] = {}
     seen_areas: dict[str, tuple[str, int]] = {}
-    seen: dict[tuple[str, str, str], int] = {}
-    values: list[tuple] = []  # (measure id, area code, period, figure)
+    seen: dict[tuple[int, str, str], int] = {}
+    values: list[tuple] = []  # (measure id, area code, period, key, figure, line, lower, upper)
     new_areas: dict[str, Area] = {}
     slices: dict[int, set[str]] = {}
     # What each row needs of its measure, looked up once per measure, not per row.
@@ -234,18 +237,26 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
     # Published figures repeat (a percentage to one decimal place has a thousand values):
     # each distinct text is read once.
     numbers: dict[str, Decimal | str] = {}
-    conflicts: set[tuple[str, str, str]] = set()  # keys given different figures
+    conflicts: set[tuple[int, str, str]] = set()  # keys given different figures
+
+    def short(line: int, cells: int) -> None:
+        problems.append(
+            Problem(line, "", f"the row has {cells} cells; the header has {layout.width}")
+        )
+
     try:
-        for row in reader:
-            line = reader.line_num
-            if not "".join(row).strip():
-                continue  # blank lines are harmless
-            if len(row) < width:
-                problems.append(
-                    Problem(line, "", f"the row has {len(row)} cells; the header has {width}")
-                )
-                continue
-            code = row[i_code].strip()
+        for (
+            line,
+            code,
+            area_code,
+            name,
+            type_text,
+            kind,
+            period_text,
+            value_text,
+            lower_text,
+            upper_text,
+        ) in layout.rows(reader, short):
             facts = measure_facts.get(code)
             if facts is None:
                 if not code:
@@ -257,16 +268,10 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                     entry.lines.append(line)
                 continue
             ok = True
-            area_code = row[i_area].strip()
             if not area_code:
                 problems.append(Problem(line, names["area code"], "no area code"))
                 ok = False
-            type_text = row[i_type]
-            kind = kinds.get(type_text)
-            if kind is None:
-                kind = AREA_KINDS.get(re.sub(r"[\s_\-]+", " ", type_text.strip().lower()), "")
-                kinds[type_text] = kind
-            if not kind:
+            if not kind and layout.kind_of is None:
                 problems.append(
                     Problem(
                         line,
@@ -276,7 +281,15 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                     )
                 )
                 ok = False
-            name = row[i_name].strip()
+            elif not kind and area_code:
+                problems.append(
+                    Problem(
+                        line,
+                        names["area code"],
+                        f'"{area_code}" is not the GSS code of England, a region or a council',
+                    )
+                )
+                ok = False
             if not name:
                 problems.append(Problem(line, names["area name"], "no area name"))
                 ok = False
@@ -309,26 +322,13 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                     )
                     ok = False
             measure_id, indicator, unit, wanted, frequency = facts
-            period_text = row[i_period].strip()
             period, period_key = periods.get((period_text, wanted)) or (None, None)
             if period is None:
-                try:
-                    period = parse_period(period_text, kind=wanted)
-                    period_key = period.key
-                except PeriodError as error:
-                    period = str(error)
-                    try:  # "Dec-11": a date Excel made of "Dec 2011" or of "2011/12"
-                        month = excel_cells.excel_date_text(period_text, frequency=frequency)
-                    except excel_cells.CellError as refused:
-                        period = str(refused)
-                    else:
-                        if month is not None:
-                            period, period_key = month, month.key
+                period, period_key = _period(period_text, wanted, frequency)
                 periods[(period_text, wanted)] = (period, period_key)
             if period_key is None:
                 problems.append(Problem(line, names["period"], period))
                 ok = False
-            value_text = row[i_value].strip()
             if value_text.lower() in MISSING:
                 value = None
             else:
@@ -354,9 +354,16 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                             Problem(line, names["value"], f"{wrong} ({indicator.reference})")
                         )
                         ok = False
+            lower = upper = None
+            if lower_text or upper_text:
+                lower, upper, wrong = _interval(lower_text, upper_text, value, numbers)
+                if wrong:
+                    column = names.get("lower ci") or names.get("upper ci") or ""
+                    problems.append(Problem(line, column, wrong))
+                    ok = False
             if not ok:
                 continue
-            key = (code, area_code, period_key)
+            key = (measure_id, area_code, period_key)
             if key in seen:
                 first, first_value = seen[key]
                 if first_value == value:
@@ -374,11 +381,12 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
                 continue
             seen[key] = (line, value)
             slices.setdefault(measure_id, set()).add(period_key)
-            values.append((measure_id, area_code, period, period_key, value, line))
+            values.append((measure_id, area_code, period, period_key, value, line, lower, upper))
     except csv.Error as error:
         raise ImportRefused(
             f"The file is not valid CSV at line {reader.line_num}: {error}."
         ) from None
+    result.left_aside = list(layout.left_aside.values())
     bad_lines = {problem.line for problem in problems}
     if conflicts:
         # Two different figures for one area and period: neither is trusted, so skipping
@@ -389,20 +397,67 @@ def parse(text: str, *, measures: dict[str, Measure], areas: dict[str, Area], re
     result.problem_rows, result.conflicts = len(bad_lines), len(conflicts)
     result.unknown = sorted(unknown.values(), key=lambda u: u.code)
     figures = [
-        (measure_id, area_code, period, value)
-        for measure_id, area_code, period, _, value, _ in values
+        (measure_id, area_code, period, value, lower, upper)
+        for measure_id, area_code, period, _, value, _, lower, upper in values
         if value is not None
     ]
-    unavailable = {(m, code, key) for m, code, _, key, value, _ in values if value is None}
+    unavailable = {(m, code, key) for m, code, _, key, value, *_ in values if value is None}
     result.ready, result.missing = len(values), len(unavailable)
     return _Parsed(values=figures, new_areas=new_areas, slices=slices, unavailable=unavailable)
+
+
+def _period(text: str, wanted: str | None, frequency) -> tuple:
+    """(period, key) for a period as published, or (the reason it is not one, None)."""
+    words = formats.normalise_period(text)
+    try:
+        # A pooled window of years is no academic year, whatever the indicator's frequency.
+        period = parse_period(words, kind=wanted if words == text else None)
+        return period, period.key
+    except PeriodError as error:
+        reason = str(error)
+        try:  # "Dec-11": a date Excel made of "Dec 2011" or of "2011/12"
+            month = excel_cells.excel_date_text(text, frequency=frequency)
+        except excel_cells.CellError as refused:
+            return str(refused), None
+        if month is not None:
+            return month, month.key
+        return reason, None
+
+
+def _interval(lower_text: str, upper_text: str, value, numbers: dict):
+    """(lower, upper, problem) of a published confidence interval; blanks and the symbols
+    of a figure not published are no limit."""
+    limits = []
+    for text in (lower_text, upper_text):
+        if text.lower() in MISSING:
+            limits.append(None)
+            continue
+        number = numbers.get(text)
+        if number is None:
+            number = numbers[text] = _number(text)
+        if isinstance(number, str):
+            return None, None, f"{number} (confidence limit)"
+        limits.append(number)
+    lower, upper = limits
+    if lower is not None and upper is not None and lower > upper:
+        return None, None, f"the confidence interval {_shown(lower)} to {_shown(upper)} is reversed"
+    if isinstance(value, Decimal) and (
+        (lower is not None and lower > value) or (upper is not None and upper < value)
+    ):
+        return (
+            None,
+            None,
+            f"the confidence interval {_shown(lower)} to {_shown(upper)} does not contain the "
+            f"value {_shown(value)}",
+        )
+    return lower, upper, ""
 
 
 def _shown(value: Decimal | None) -> str:
     return "not available" if value is None else f"{value.normalize():f}"
 
 
-def _held(slices: dict[int, set[str]]) -> dict[tuple[int, int, str], tuple[int, Decimal]]:
+def _held(slices: dict[int, set[str]]) -> dict[tuple[int, int, str], tuple]:
     """The figures held for the measures and periods of a file, by (measure id, area id,
     period key): one query, the periods read as their stored keys."""
     where = Q()
@@ -411,20 +466,26 @@ def _held(slices: dict[int, set[str]]) -> dict[tuple[int, int, str], tuple[int, 
     rows = (
         ComparatorValue.objects.filter(where)
         .annotate(key=Cast("period", CharField()))
-        .values_list("measure_id", "area_id", "key", "pk", "value")
+        .values_list("measure_id", "area_id", "key", "pk", "value", "lower_ci", "upper_ci")
     )
-    return {(m, area, key): (pk, value) for m, area, key, pk, value in rows.iterator()}
+    return {
+        (m, area, key): (pk, (value, lo, hi)) for m, area, key, pk, value, lo, hi in rows.iterator()
+    }
 
 
-def _update_values(rows: list[tuple[Decimal, int]]) -> None:
-    """Set the value of each (value, primary key) with one prepared statement."""
+def _update_values(rows: list[tuple]) -> None:
+    """Set the value and interval of each (value, lower, upper, primary key) with one
+    prepared statement."""
     if rows:
         quote = connection.ops.quote_name
         meta = ComparatorValue._meta
+        columns = ", ".join(
+            f"{quote(meta.get_field(name).column)} = %s"
+            for name in ("value", "lower_ci", "upper_ci")
+        )
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('value').column)} = %s "
-                f"WHERE {quote(meta.pk.column)} = %s",
+                f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s",
                 rows,
             )
 
@@ -474,8 +535,14 @@ def _import(
     text = decode(data)
     result = ImportResult()
     measures = {m.code: m for m in Measure.objects.select_related("indicator")}
+    by_id = {m.pk: m for m in measures.values()}
+    # A measure's other publishers' codes feed the same figures.
+    measures.update(
+        (code, by_id[measure_id])
+        for code, measure_id in MeasureCode.objects.values_list("code", "measure_id")
+    )
     areas = {a.code: a for a in Area.objects.all()}
-    parsed = parse(text, measures=measures, areas=areas, result=result)
+    parsed = parse(text, measures=measures, areas=areas, result=result, filename=filename)
     if (
         (result.problems and not skip_problems)
         or (result.unknown and not skip_unknown)
@@ -496,12 +563,12 @@ def _import(
     held = _held(parsed.slices) if parsed.slices else {}
     ends = {period: period.end for period in {v[2] for v in parsed.values}}
     new, changed = [], []
-    for measure_id, code, period, value in parsed.values:
+    for measure_id, code, period, value, lower, upper in parsed.values:
         stored = held.get((measure_id, area_ids[code], period.key))
         if stored is None:
-            new.append((measure_id, area_ids[code], period, ends[period], value))
-        elif stored[1] != value:
-            changed.append((value, stored[0]))
+            new.append((measure_id, area_ids[code], period, ends[period], value, lower, upper))
+        elif stored[1] != (value, lower, upper):
+            changed.append((value, lower, upper, stored[0]))
     _update_values(changed)
     # One prepared statement for every row (scorecard.bulk): bulk_create spent three
     # quarters of a large import preparing each of the 300,000 x 5 values.

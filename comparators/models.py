@@ -61,6 +61,25 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.indicator.reference})"
 
+    @property
+    def codes(self) -> list[str]:
+        """Every code the measure is published under, its own first."""
+        return [self.code, *(other.code for other in self.other_codes.all())]
+
+
+class MeasureCode(models.Model):
+    """Another publisher's code for the same measure (a Fingertips indicator ID beside an
+    ASCOF code), so that files of either source feed the same indicator."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="other_codes")
+    code = models.CharField(max_length=50, unique=True, help_text="As the CSV writes it.")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
 
 class ComparatorGroup(models.Model):
     """Councils the council compares itself with: its region, statistical or nearest
@@ -106,6 +125,13 @@ class ComparatorValue(models.Model):
     period = PeriodField()
     period_end = models.DateField(editable=False)
     value = models.DecimalField(max_digits=20, decimal_places=6)
+    # The published 95% confidence interval, where the publisher gives one (Fingertips).
+    lower_ci = models.DecimalField(
+        "lower 95% confidence limit", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    upper_ci = models.DecimalField(
+        "upper 95% confidence limit", max_digits=20, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["measure", "period_end", "area"]

@@ -43,9 +43,9 @@ def index(request):
             "groups": ComparatorGroup.objects.select_related("published_area").annotate(
                 size=Count("members")
             ),
-            "measures": Measure.objects.select_related("indicator").annotate(
-                figures=Count("values")
-            ),
+            "measures": Measure.objects.select_related("indicator")
+            .prefetch_related("other_codes")
+            .annotate(figures=Count("values")),
             "runs": ImportRun.objects.select_related("imported_by")[:10],
             "nav": "scorecard",
         },
@@ -158,6 +158,7 @@ def measure_form(request, pk: int | None = None):
             indicator=form.cleaned_data["indicator"],
             name=form.cleaned_data["name"],
             measure=measure,
+            other_codes=form.cleaned_data["other_codes"],
         )
         messages.success(request, f"{form.cleaned_data['code']} is mapped.")
         return redirect("comparators:index")

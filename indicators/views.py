@@ -338,6 +338,7 @@ def indicator_detail(request, reference: str):
             "comparison_figure": (
                 comparator_figure(indicator, comparison.council_value) if comparison else ""
             ),
+            "comparison_interval": comparison.council_interval if comparison else "",
             "can_import_comparators": team,
         },
     )

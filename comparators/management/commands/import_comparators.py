@@ -7,8 +7,10 @@ from comparators.imports import ImportRefused, import_comparators
 
 class Command(BaseCommand):
     help = (
-        "Import comparator figures from a long-format CSV (measure code, area code, area "
-        "name, area type, period, value): all or nothing."
+        "Import comparator figures from a CSV as published: a Fingertips data file, an ASCOF "
+        "open-data file (the year in its name or a Year column), an LG Inform download, or "
+        "the long format (measure code, area code, area name, area type, period, value). "
+        "Only headline rows are imported; breakdown rows are counted. All or nothing."
     )
 
     def add_arguments(self, parser):
