@@ -83,6 +83,10 @@ class Service(models.Model):
         return self.name
 
 
+# A benchmark applies to later periods until a newer one arrives, for at most this long.
+COMPARATOR_YEARS = 5
+
+
 class IndicatorQuerySet(models.QuerySet):
     def in_scorecard(self, year: periods.FinancialYear) -> "IndicatorQuerySet":
         return self.filter(scorecards__year=year)
@@ -97,7 +101,7 @@ class IndicatorQuerySet(models.QuerySet):
 
         Given a quarter, only what its scorecard reads: figures up to its end (of other
         kinds than quarters and months, only those of the year before it), the
-        targets of those years and stretch goals, and comparators for the quarter."""
+        targets of those years and stretch goals, and the comparators it may show."""
         values = Value.objects.published()
         targets = Target.objects.all()
         comparators = Comparator.objects.all()
@@ -112,7 +116,10 @@ class IndicatorQuerySet(models.QuerySet):
             )
             years = [quarter.financial_year.shift_years(-1), quarter.financial_year]
             targets = targets.filter(models.Q(year__in=years) | models.Q(kind="stretch"))
-            comparators = comparators.filter(period_end__range=(quarter.start, quarter.end))
+            # The latest available benchmark, up to five years older than the quarter
+            # (reporting.comparators_for).
+            oldest = quarter.end.replace(year=quarter.end.year - COMPARATOR_YEARS)
+            comparators = comparators.filter(period_end__range=(oldest, quarter.end))
         return self.select_related("section", "service", "owner").prefetch_related(
             models.Prefetch("values", queryset=values),
             models.Prefetch("targets", queryset=targets),

@@ -6,7 +6,15 @@ rows costs no further queries.
 
 from dataclasses import dataclass
 
-from indicators.models import Aggregation, ComparatorArea, Indicator, Target, Value
+from indicators.models import (
+    COMPARATOR_YEARS,
+    Aggregation,
+    Comparator,
+    ComparatorArea,
+    Indicator,
+    Target,
+    Value,
+)
 from indicators.periods import FinancialQuarter, Period
 from indicators.rag import Direction, Rag, direction_of_travel, rate
 
@@ -86,10 +94,39 @@ def assess(indicator: Indicator, value: Value | None) -> Assessment:
     return Assessment(value, target, rag, direction)
 
 
+def comparators_for(indicator: Indicator, period: Period) -> dict[str, Comparator]:
+    """The benchmark of each area shown beside a period's figure: the one for that period,
+    else the latest available, the newest ending by the period's end (an annual England
+    average applies to the quarters after its year until a newer one arrives, for up to
+    COMPARATOR_YEARS)."""
+    chosen: dict[str, Comparator] = {}
+    oldest = period.end.replace(year=period.end.year - COMPARATOR_YEARS)
+    for comparator in indicator.comparators.all():
+        if not oldest <= comparator.period.end <= period.end:
+            continue
+        held = chosen.get(comparator.area)
+        if (
+            held is None
+            or held.period != period
+            and (
+                comparator.period == period
+                or (comparator.period.end, -comparator.period.months)
+                > (held.period.end, -held.period.months)
+            )
+        ):
+            chosen[comparator.area] = comparator
+    return chosen
+
+
+def comparator_text(indicator: Indicator, comparator: Comparator, period: Period) -> str:
+    """A benchmark as printed, with its own period when it is not the figure's."""
+    text = indicator.format(comparator.value)
+    if comparator.value_period:
+        return f"{text} ({comparator.value_period})"
+    return text if comparator.period == period else f"{text} ({comparator.period})"
+
+
 def england_average(indicator: Indicator, period: Period) -> str:
     """The England average shown beside a period's figure, as printed."""
-    for comparator in indicator.comparators.all():
-        if comparator.area == ComparatorArea.ENGLAND and comparator.period == period:
-            text = indicator.format(comparator.value)
-            return f"{text} ({comparator.value_period})" if comparator.value_period else text
-    return ""
+    england = comparators_for(indicator, period).get(ComparatorArea.ENGLAND)
+    return comparator_text(indicator, england, period) if england else ""

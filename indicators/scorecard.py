@@ -10,7 +10,7 @@ from indicators.charts import spc_chart
 from indicators.models import Comparator, ComparatorArea, Indicator, Value
 from indicators.periods import FinancialQuarter, Period
 from indicators.rag import Direction, Rag, TargetSpec
-from indicators.reporting import assess, value_in_quarter
+from indicators.reporting import assess, comparator_text, comparators_for, value_in_quarter
 from indicators.spc import Assurance, NotEnoughData, Variation
 from recovery_plans.rules import PlanRef, plan_state
 
@@ -99,16 +99,7 @@ def quarter_columns(quarter: FinancialQuarter, how_many: int = 4) -> list[Financ
 
 
 def _comparators(indicator: Indicator, value: Value | None) -> dict[str, Comparator]:
-    if value is None:
-        return {}
-    return {c.area: c for c in indicator.comparators.all() if c.period == value.period}
-
-
-def _comparator_text(indicator: Indicator, comparator: Comparator) -> str:
-    text = indicator.format(comparator.value)
-    if comparator.value_period:
-        text = f"{text} ({comparator.value_period})"
-    return text
+    return comparators_for(indicator, value.period) if value is not None else {}
 
 
 def _spc(indicator: Indicator) -> tuple[Variation | None, Assurance | None]:
@@ -157,7 +148,8 @@ def build_rows(
                 rag=assessment.rag,
                 direction=assessment.direction,
                 comparators={
-                    area: _comparator_text(indicator, c) for area, c in comparators.items()
+                    area: comparator_text(indicator, c, current.period)
+                    for area, c in comparators.items()
                 },
                 comparator_figures=comparators,
                 target_spec=target.spec() if target else None,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from indicators.models import ComparatorArea, Indicator, Value
 from indicators.rag import Direction, Rag
-from indicators.reporting import assess, previous_value
+from indicators.reporting import assess, comparators_for, previous_value
 from indicators.scorecard import Row
 from indicators.spc import Variation
 
@@ -63,11 +63,13 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2].istitle() else text
 
 
-def _england(indicator: Indicator, value: Value) -> Decimal | None:
-    for comparator in indicator.comparators.all():
-        if comparator.area == ComparatorArea.ENGLAND and comparator.period == value.period:
-            return comparator.value
-    return None
+def _england(indicator: Indicator, value: Value) -> tuple[Decimal | None, str]:
+    """The England average beside the figure, and its own period when it is an older one."""
+    england = comparators_for(indicator, value.period).get(ComparatorArea.ENGLAND)
+    if england is None:
+        return None, ""
+    own = england.value_period or (str(england.period) if england.period != value.period else "")
+    return england.value, f" ({own})" if own else ""
 
 
 def _better(indicator: Indicator, ours: Decimal, theirs: Decimal) -> bool | None:
@@ -85,7 +87,7 @@ def sentences(row: Row) -> tuple[str | None, str | None]:
         return None, None
     before = previous_value(indicator, value)
     before_rag = assess(indicator, before).rag if before is not None else None
-    england = _england(indicator, value)
+    england, england_period = _england(indicator, value)
     better = _better(indicator, value.value, england) if england is not None else None
     subject = _subject(indicator)
     if before is not None and before.value is not None and row.direction is not None:
@@ -103,7 +105,7 @@ def sentences(row: Row) -> tuple[str | None, str | None]:
         moved = f"{subject} was {value.display}"
     england_text = (
         f"{'above' if value.value > england else 'below'} the England average of "
-        f"{indicator.format(england)}"
+        f"{indicator.format(england)}{england_period}"
         if england is not None and value.value != england
         else None
     )

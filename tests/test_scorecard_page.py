@@ -318,3 +318,32 @@ def test_a_quarter_published_in_full_becomes_the_default(client, make_indicator,
     publish_quarter(quarter=q1, by=priya)
     text = client.get("/scorecard/").text
     assert "Corporate scorecard: Q1 2018/19" in text and "still being published" not in text
+
+
+def test_a_comparator_applies_until_a_newer_one_arrives_and_says_its_period(client, make_indicator):
+    """An annual England average shows on every quarter's scorecard after its year, with
+    its own period, not only beside the figure of its own period."""
+    from indicators.services import record_comparator
+
+    indicator = make_indicator(reference="SW02", title="Contacts to referral")
+    for period, figure in (("2016/17", "30.1"), ("Q1 2017/18", "31.0"), ("Q2 2017/18", "32.0")):
+        record_value(indicator=indicator, period=parse_period(period), value=Decimal(figure))
+    record_comparator(
+        indicator=indicator, period=parse_period("2016/17"), area="england", value=Decimal("22.8")
+    )
+    cells = [
+        c.strip()
+        for c in client.get("/scorecard/?year=2017/18&period=Q2")
+        .context["view"]
+        .rows[0]
+        .comparators.values()
+    ]
+    assert cells == ["22.8% (2016/17)"]
+    record_comparator(
+        indicator=indicator,
+        period=parse_period("Q2 2017/18"),
+        area="england",
+        value=Decimal("23.5"),
+    )
+    rows = client.get("/scorecard/?year=2017/18&period=Q2").context["view"].rows
+    assert list(rows[0].comparators.values()) == ["23.5%"]  # its own period: none printed
