@@ -347,3 +347,15 @@ def test_a_comparator_applies_until_a_newer_one_arrives_and_says_its_period(clie
     )
     rows = client.get("/scorecard/?year=2017/18&period=Q2").context["view"].rows
     assert list(rows[0].comparators.values()) == ["23.5%"]  # its own period: none printed
+
+
+def test_the_key_says_what_each_rating_means(client, make_indicator):
+    """Not "Requires improvement: Requires improvement"."""
+    rated_indicator(make_indicator)
+    from tests.test_commentary_workflow import seen
+
+    text = seen(client.get("/scorecard/").content.decode())
+    key = text[text.index("Key for performance") :][:400]
+    assert "Requires improvement Requires improvement" not in key
+    assert "Requires improvement Misses its target by more than the tolerance allowed" in key
+    assert "On track Meets its target" in key
