@@ -8,9 +8,10 @@ LOADTEST_SAVED_DIR/<username>.jsonl, which `manage.py check_saved_figures` compa
 database afterwards. Any redirect where a page was expected (to the sign-in page, say) is a
 failure.
 
-Signing in costs a password hash each (over a second of CPU), so the run is measured in two
-parts: the sign-in of every user, then LOADTEST_SECONDS of browsing and saving from when the
-last has signed in; both are printed as `bench loadtest_...` lines when the run stops.
+Signing in costs a password hash each (half a second of CPU, `bench loadtest_sign_in_cpu_ms`),
+so the run is measured in two parts: the sign-in of every user, then LOADTEST_SECONDS of
+browsing and saving from when the last has signed in; both are printed as `bench
+loadtest_...` lines when the run stops.
 
 LOADTEST_MODE=capacity measures how many members the service can take instead: the members
 start signed in (LOADTEST_SESSIONS, from `manage.py loadtest_sessions`), and their number

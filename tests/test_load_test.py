@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from bench import loadtest_tools
-
 from indicators.models import Indicator
 from indicators.periods import parse_period
 from indicators.workflow import Entry, save_entry
