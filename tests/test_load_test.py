@@ -124,7 +124,7 @@ def test_large_council_gives_every_member_of_the_run_an_account(db, client, tmp_
     client.cookies["sessionid"] = lines[-1].split()[1]
     scorecard = client.get("/scorecard/")
     assert scorecard.status_code == 200
-    assert "member120" in scorecard.text or "Member 120" in scorecard.text
+    assert "Sign out Member 120</button>" in scorecard.text
 
 
 def test_loadtest_sessions_names_the_missing_login(db, tmp_path):
@@ -140,6 +140,15 @@ def test_a_capacity_run_needs_logins_for_its_largest_step():
     assert loadtest_tools.accounts("default", members=7, officers=40)["officers"] == 40
     with pytest.raises(ValueError, match="rising member counts"):
         loadtest_tools.steps_from("50,25")
+    # As scripts/loadtest asks, for load_large_council.
+    asked = subprocess.run(
+        [sys.executable, "bench/loadtest_tools.py", "accounts"],
+        env={**os.environ, "LOADTEST_MODE": "capacity", "LOADTEST_STEPS": "25,250"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert asked.stdout == "--members 250 --officers 30\n"
 
 
 def _step(members, p95, errors=0):
@@ -213,4 +222,5 @@ def test_server_cpu_from_proc_keeps_a_child_that_has_ended():
     then = loadtest_tools.process_cpu_seconds(roots)
     burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
     subprocess.run([sys.executable, "-c", burn], check=True)
-    assert loadtest_tools.process_cpu_seconds(roots)["this"] - then["this"] >= 0.3
+    # /proc counts in ticks (10 ms), a little under the precise figure.
+    assert loadtest_tools.process_cpu_seconds(roots)["this"] - then["this"] >= 0.25
