@@ -8,9 +8,16 @@ LOADTEST_SAVED_DIR/<username>.jsonl, which `manage.py check_saved_figures` compa
 database afterwards. Any redirect where a page was expected (to the sign-in page, say) is a
 failure.
 
-Signing in costs a password hash each (over a second of CPU), so the run is measured in two
-parts: the sign-in of every user, then LOADTEST_SECONDS of browsing and saving from when the
-last has signed in; both are printed as `bench loadtest_...` lines when the run stops.
+Signing in costs a password hash each (half a second of CPU, `bench loadtest_sign_in_cpu_ms`),
+so the run is measured in two parts: the sign-in of every user, then LOADTEST_SECONDS of
+browsing and saving from when the last has signed in; both are printed as `bench
+loadtest_...` lines when the run stops.
+
+LOADTEST_MODE=capacity measures how many members the service can take instead: the members
+start signed in (LOADTEST_SESSIONS, from `manage.py loadtest_sessions`), and their number
+rises in steps (LOADTEST_STEPS) with the officers on top. Each step lets the new members
+settle, then measures LOADTEST_STEP_SECONDS; the first step with an error or a scorecard p95
+over a second ends the run (loadtest_tools.judge), and the largest that held is printed.
 """
 
 import itertools
@@ -21,12 +28,14 @@ import re
 import time
 from decimal import Decimal
 from html.parser import HTMLParser
+from http.cookiejar import Cookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 import gevent
 import gevent.lock
-from locust import FastHttpUser, between, events, task
+import loadtest_tools as tools
+from locust import FastHttpUser, LoadTestShape, between, events, task
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "load-test-password")
 SAVED_DIR = Path(os.environ.get("LOADTEST_SAVED_DIR", "loadtest-saved"))
@@ -35,6 +44,14 @@ RETURN_URL = "/returns/{}/".format(os.environ.get("LOADTEST_RETURN", "2018-19/Q1
 OFFICERS = int(os.environ.get("LOADTEST_OFFICERS", "5"))
 # Measured from when every user has signed in (sign-in is measured on its own).
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", "60"))
+MODE = os.environ.get("LOADTEST_MODE", "default")
+STEPS = tools.steps_from(os.environ.get("LOADTEST_STEPS", ",".join(map(str, tools.STEPS))))
+STEP_SECONDS = float(os.environ.get("LOADTEST_STEP_SECONDS", "30"))
+# A step's new members start within ten seconds of each other, not all at once; a step is
+# measured from at least SETTLE_SECONDS after it began and once all of them have started.
+SETTLE_SECONDS, STAGGER_SECONDS = 15, 10
+SPAWN_RATE = 50
+SESSIONS = Path(os.environ.get("LOADTEST_SESSIONS", "loadtest-sessions.txt"))
 # Processes on this machine whose CPU time, with their children's, gives the cost of a
 # page: "web=<gunicorn's master>,database=<postgres's>"; locust's own is measured too.
 MEASURED = {
@@ -113,7 +130,10 @@ class Member(Visitor):
 
     def on_start(self):
         self.username = f"member{next(_members):02d}"
-        self.sign_in(self.username)
+        if MODE == "capacity":
+            self.signed_in_already()
+        else:
+            self.sign_in(self.username)
         with _discovering:
             # The first member reads the links off the scorecard and the meetings list for
             # all: fifty scorecards at once would only lengthen the sign-in.
@@ -125,6 +145,21 @@ class Member(Visitor):
         self.indicators = _links["indicators"] or ["/indicators/L001/"]
         self.meetings = _links["meetings"] or ["1"]
         _ready(self.environment)
+
+    def signed_in_already(self):
+        """The session `manage.py loadtest_sessions` made, as the browser's cookie; then a
+        pause, so that a step's members do not all ask for their first page at once."""
+        if "sessions" not in _run:
+            lines = SESSIONS.read_text(encoding="utf-8").split()
+            _run["sessions"] = dict(zip(lines[::2], lines[1::2], strict=True))
+        host = self.host.partition("://")[2].partition(":")[0]
+        self.client.cookiejar.set_cookie(
+            Cookie(
+                0, "sessionid", _run["sessions"][self.username], None, False, host, False,
+                False, "/", True, False, None, False, None, None, {},
+            )
+        )  # fmt: skip
+        gevent.sleep(random.uniform(0, STAGGER_SECONDS))
 
     @task(3)
     def scorecard(self):
@@ -272,8 +307,11 @@ class Officer(Visitor):
 
 def _ready(environment) -> None:
     """One more user has signed in and opened its first pages. Once all have, the sign-in
-    figures are put aside, the statistics start afresh and the run lasts SECONDS more."""
+    figures are put aside, the statistics start afresh and the run lasts SECONDS more (in a
+    capacity run, CapacitySteps counts them instead)."""
     _run["ready"] = _run.get("ready", 0) + 1
+    if MODE == "capacity":
+        return
     if _run["ready"] < environment.runner.target_user_count or "measuring" in _run:
         return
     _run["sign_in"] = {
@@ -282,36 +320,102 @@ def _ready(environment) -> None:
         if name.startswith("login")
     }
     _run["sign_in_seconds"] = time.monotonic() - _run["started"]
-    _run["sign_in_errors"] = environment.stats.total.num_failures
-    _run["sign_in_problems"] = _problems(environment.stats)
-    environment.stats.reset_all()
+    _reset_statistics(environment)
     _run["cpu"] = _cpu_seconds()
     _run["measuring"] = time.monotonic()
     gevent.spawn_later(SECONDS, environment.runner.quit)
 
 
 def _cpu_seconds() -> dict[str, float]:
-    """CPU seconds used so far by the whole machine and by each MEASURED process with its
-    children (Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    with open("/proc/stat") as stat:
-        user, nice, system, _idle, _iowait, irq, softirq, steal = map(
-            int, stat.readline().split()[1:9]
-        )
-    used = {"machine": user + nice + system + irq + softirq + steal}
-    parents = {pid: name for name, pid in MEASURED.items()}
-    for entry in Path("/proc").iterdir() if parents else ():
-        if not entry.name.isdigit():
-            continue
-        try:
-            # After the command's name: state, parent, ... user time (12th), system time.
-            fields = (entry / "stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue  # a process that has just ended
-        name = parents.get(int(entry.name)) or parents.get(int(fields[1]))
-        if name:
-            used[name] = used.get(name, 0) + int(fields[11]) + int(fields[12])
-    return {name: value / ticks for name, value in used.items()}
+    """CPU seconds used so far by the whole machine and by each MEASURED process with all
+    its descendants, those that have ended included (Linux)."""
+    return {"machine": tools.machine_cpu_seconds(), **tools.process_cpu_seconds(MEASURED)}
+
+
+def _cpu_lines(then: dict, now: dict, seconds: float, requests: int, prefix: str) -> dict:
+    """`bench` lines for the cores each part kept busy, whatever else ran on the machine
+    meanwhile (another test suite, say), and the CPU a request cost the web workers and
+    PostgreSQL; returns the cores busy by name."""
+    busy = {name: tools.cores_busy(then[name], now[name], seconds) for name in now}
+    for name, cores in busy.items():
+        print(f"bench {prefix}_{name}_cores_busy: {cores:.2f}")
+    other = busy["machine"] - sum(cores for name, cores in busy.items() if name != "machine")
+    print(f"bench {prefix}_other_processes_cores_busy: {max(other, 0):.2f}")
+    for name in ("web", "database"):
+        if name in busy:
+            ms = busy[name] * seconds / max(requests, 1) * 1000
+            print(f"bench {prefix}_{name}_cpu_ms_per_request: {ms:.0f}")
+    return busy
+
+
+def _errors_so_far(environment) -> int:
+    """Every failed request since the start, those of statistics since reset included, and
+    every exception in the users' own code (a page not as expected)."""
+    crashes = environment.runner.exceptions.values()
+    failed = _run.get("put_aside", 0) + environment.stats.total.num_failures
+    return failed + sum(crash["count"] for crash in crashes)
+
+
+def _reset_statistics(environment) -> None:
+    """Start the statistics afresh, keeping their failures aside."""
+    _run["put_aside"] = _run.get("put_aside", 0) + environment.stats.total.num_failures
+    _run.setdefault("problems", []).extend(_problems(environment.stats))
+    environment.stats.reset_all()
+
+
+if MODE == "capacity":
+
+    class CapacitySteps(LoadTestShape):
+        """The capacity run: STEPS members in turn (and the officers), each measured for
+        STEP_SECONDS once its members have settled, until loadtest_tools.judge says stop."""
+
+        def tick(self):
+            environment, now = self.runner.environment, time.monotonic()
+            step = _run.setdefault("step", {"index": 0, "began": now, "errors_before": 0})
+            members = STEPS[step["index"]]
+            if "measuring" not in step:
+                settled = now - step["began"] >= SETTLE_SECONDS
+                if settled and _run.get("ready", 0) >= members + OFFICERS:
+                    _reset_statistics(environment)
+                    step["cpu"], step["measuring"] = _cpu_seconds(), now
+                elif now - step["began"] > SETTLE_SECONDS + 120:
+                    _run["stuck"] = f"{members} members had not started after 2 minutes"
+                    return None
+            elif now - step["measuring"] >= STEP_SECONDS:
+                if not _end_step(environment, step, members, now):
+                    return None
+                errors = _errors_so_far(environment)
+                _run["step"] = {"index": step["index"] + 1, "began": now, "errors_before": errors}
+                members = STEPS[step["index"] + 1]
+            return members + OFFICERS, SPAWN_RATE
+
+
+def _end_step(environment, step: dict, members: int, now: float) -> bool:
+    """Print the step's figures and record it; whether the run goes on to the next."""
+    seconds = now - step["measuring"]
+    stats = environment.stats
+    scorecard = stats.get("scorecard", "GET")
+    # Errors while the step's members were starting count against the step too.
+    errors = _errors_so_far(environment) - step["errors_before"]
+    result = tools.Step(
+        members=members,
+        requests=stats.total.num_requests,
+        rps=stats.total.num_requests / seconds,
+        scorecard_requests=scorecard.num_requests,
+        scorecard_p95_ms=scorecard.get_response_time_percentile(0.95) or 0,
+        errors=errors,
+    )
+    _run.setdefault("results", []).append(result)
+    prefix = f"loadtest_step_{members:03d}_members"
+    print(f"bench {prefix}_rps: {result.rps:.1f}")
+    for name, figures in (("all_pages", stats.total), ("scorecard", scorecard)):
+        p50_p95_p99 = _figures(figures, seconds)["p50_p95_p99_ms"]
+        print(f"bench {prefix}_{name}_p50_p95_p99_ms: {p50_p95_p99}")
+    print(f"bench {prefix}_errors: {errors}")
+    _cpu_lines(step["cpu"], _cpu_seconds(), seconds, result.requests, prefix)
+    verdict = tools.judge(_run["results"], len(STEPS))
+    _run["verdict"] = verdict
+    return not verdict.done
 
 
 def _figures(entry, seconds: float) -> dict:
@@ -338,13 +442,33 @@ def _started(environment, **kwargs):
 
 @events.test_stop.add_listener
 def _report(environment, **kwargs):
-    """`bench` lines: the sign-in, then per page over the measured run its requests per
-    second and p50/p95/p99 latency; errors of both, and the exit code they call for."""
-    stats = environment.stats
-    if "measuring" not in _run:
+    """`bench` lines when the run stops, then the errors and the exit code they call for:
+    any error fails the run."""
+    if MODE == "capacity":
+        _report_capacity(environment)
+    elif "measuring" not in _run:
         print("loadtest error: the run ended before every user had signed in")
         environment.process_exit_code = 1
         return
+    else:
+        _report_offered_load(environment)
+    errors = _errors_so_far(environment)
+    print(f"bench loadtest_errors: {errors}")
+    for problem in _run.get("problems", []):
+        print(problem)
+    for problem in _problems(environment.stats):
+        print(problem)
+    for crash in environment.runner.exceptions.values():
+        print(f"loadtest error: {crash['msg']} ({crash['count']}x)\n{crash['traceback']}")
+    if "stuck" in _run:
+        print(f"loadtest error: {_run['stuck']}")
+    environment.process_exit_code = 1 if errors or "stuck" in _run else 0
+
+
+def _report_offered_load(environment) -> None:
+    """The sign-in, then per page over the measured run its requests per second and
+    p50/p95/p99 latency, and the CPU it cost."""
+    stats = environment.stats
     seconds = time.monotonic() - _run["measuring"]
     print(f"bench loadtest_sign_in_all_users_seconds: {_run['sign_in_seconds']:.0f}")
     for name, figures in sorted(_run["sign_in"].items()):
@@ -358,25 +482,16 @@ def _report(environment, **kwargs):
     for key, figure in _figures(stats.total, seconds).items():
         print(f"bench loadtest_all_pages_{key}: {figure}")
     print(f"bench loadtest_seconds: {seconds:.0f}")
-    then, now = _run["cpu"], _cpu_seconds()
-    requests = max(stats.total.num_requests, 1)
-    used = {name: now.get(name, 0) - then.get(name, 0) for name in ["machine", *MEASURED]}
-    for name, cpu in used.items():
-        print(f"bench loadtest_{name}_cores_busy: {cpu / seconds:.2f}")
-    # Whatever else ran on the machine meanwhile (another test suite, say) took the rest.
-    other = used["machine"] - sum(cpu for name, cpu in used.items() if name != "machine")
-    print(f"bench loadtest_other_processes_cores_busy: {max(other, 0) / seconds:.2f}")
-    for name in ("web", "database"):
-        if name in used:
-            print(f"bench loadtest_{name}_cpu_ms_per_request: {used[name] / requests * 1000:.0f}")
-    # Exceptions in the users' own code (a page not as expected) count as errors too.
-    crashes = environment.runner.exceptions.values()
-    errors = _run["sign_in_errors"] + stats.total.num_failures
-    errors += sum(crash["count"] for crash in crashes)
-    print(f"bench loadtest_errors: {errors}")
-    for problem in _run["sign_in_problems"] + _problems(stats):
-        print(problem)
-    for crash in crashes:
-        print(f"loadtest error: {crash['msg']} ({crash['count']}x)\n{crash['traceback']}")
-    # The sign-in's failures were reset away from locust's own count.
-    environment.process_exit_code = 1 if errors else 0
+    _cpu_lines(_run["cpu"], _cpu_seconds(), seconds, stats.total.num_requests, "loadtest")
+
+
+def _report_capacity(environment) -> None:
+    """The largest step that held, and what ended the stepping (the steps' own figures
+    were printed as each ended)."""
+    verdict = _run.get("verdict") or tools.judge([], len(STEPS))
+    held = verdict.held
+    print(f"bench loadtest_capacity_steps_measured: {len(_run.get('results', []))}")
+    print(f"bench loadtest_capacity_members: {held.members if held else 0}")
+    print(f"bench loadtest_capacity_rps: {held.rps if held else 0:.1f}")
+    print(f"bench loadtest_capacity_scorecard_p95_ms: {held.scorecard_p95_ms if held else 0:.0f}")
+    print(f"bench loadtest_capacity_stopped_by: {verdict.stopped_by or 'the run ended early'}")

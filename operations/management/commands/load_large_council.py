@@ -132,7 +132,7 @@ class Steps:
 
 
 def _users(members: int, officers: int, password: str) -> dict:
-    """Members and officers with one password, hashed once: a hash costs over a second."""
+    """Members and officers with one password, hashed once: a hash costs half a second of CPU."""
     roles.ensure_role_groups()
     model = get_user_model()
     hashed = make_password(password)
