@@ -107,6 +107,13 @@ def meeting_detail(request, pk: int):
     exempt = can_see_exempt(request.user)
     issues = list(meeting.issues.order_by("-number"))
     current = next((i for i in issues if i.status == IssueStatus.READY), None)
+    # "With Part II" is offered only for packs that have a Part II item in them: an issue's
+    # full pack holds the items of every issue up to it.
+    part_two = {i.number for i in meeting.items.all() if i.part == Part.TWO}
+    so_far: set[int] = set()
+    for issue in sorted(issues, key=lambda i: i.number):
+        so_far |= set(issue.items)
+        issue.has_part_two = bool(so_far & part_two)
     ranges = (current.full_ranges if exempt else current.public_ranges) if current else {}
     for item in items:
         item.pages = pages_text(ranges.get(str(item.number)))

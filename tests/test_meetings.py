@@ -970,3 +970,16 @@ def test_an_appendix_given_other_sections_while_its_pack_renders_is_rendered_aga
     issue.refresh_from_db()
     assert issue.status == IssueStatus.QUEUED and issue.requeued
     assert not issue.public_pack
+
+
+def test_with_part_ii_is_offered_only_when_the_pack_has_a_part_ii_item(client, clara, martin):
+    open_only = agenda()
+    publish(open_only, by=clara)
+    with_exempt = agenda(exempt=["Care Home Contract"])
+    publish(with_exempt, by=clara)
+    client.force_login(martin)  # a member: entitled to Part II
+    page = client.get(open_only.get_absolute_url()).content.decode()
+    assert "Agenda pack, Part I" in page
+    assert "with Part II" not in page and "Agenda pack with Part II" not in page
+    page = client.get(with_exempt.get_absolute_url()).content.decode()
+    assert "Agenda pack with Part II items" in page and "with Part II</a>" in page
