@@ -109,7 +109,7 @@ def meeting_detail(request, pk: int):
     current = next((i for i in issues if i.status == IssueStatus.READY), None)
     # "With Part II" is offered only for packs that have a Part II item in them: an issue's
     # full pack holds the items of every issue up to it.
-    part_two = {i.number for i in meeting.items.all() if i.part == Part.TWO}
+    part_two = {i.number for i in items if i.part == Part.TWO}  # all shown to the entitled
     so_far: set[int] = set()
     for issue in sorted(issues, key=lambda i: i.number):
         so_far |= set(issue.items)
