@@ -6,9 +6,11 @@ page, chart or PDF ever shows a rating by colour alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import partial
 
 NOT_RATED_LABEL = "Not rated"
 
@@ -247,21 +249,34 @@ class TargetSpec:
             return self.low, self.high
         return None
 
-    def describe(self, decimal_places: int) -> str:
-        """Plain English for a page: "20.2 (increase by 5% from 19.2)"."""
+    def describe(
+        self,
+        decimal_places: int,
+        *,
+        show: Callable[[Decimal], str] | None = None,
+        show_change: Callable[[Decimal], str] | None = None,
+    ) -> str:
+        """Plain English for a page: "20.2 (increase by 5% from 19.2)". `show` prints a
+        figure in the indicator's unit ("40.0%"), `show_change` a change in it that is not
+        a percentage of the baseline ("2.0 percentage points")."""
+        if show is None:
+            show = partial(_rounded, places=decimal_places)
         if self.kind is TargetKind.NONE:
             return "No target set"
         if self.kind is TargetKind.RANGE:
             low, high = self.bounds()  # type: ignore[misc]
-            return f"Between {_rounded(low, decimal_places)} and {_rounded(high, decimal_places)}"
+            return f"Between {show(low)} and {show(high)}"
         point = self.point()
         assert point is not None
-        shown = _rounded(point, decimal_places)
+        shown = show(point)
         if self.kind is TargetKind.BASELINE:
             verb = "increase" if self.increase else "reduce"
-            unit = "%" if self.change_is_percent else ""
-            baseline = _rounded(self.baseline, decimal_places)  # type: ignore[arg-type]
-            return f"{shown} ({verb} by {_plain(self.change)}{unit} from {baseline})"
+            assert self.change is not None and self.baseline is not None
+            if self.change_is_percent:
+                change = f"{_plain(self.change)}%"
+            else:
+                change = show_change(self.change) if show_change else _plain(self.change)
+            return f"{shown} ({verb} by {change} from {show(self.baseline)})"
         if self.kind is TargetKind.STRETCH:
             return f"{shown} by {self.by}"
         return shown

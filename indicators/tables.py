@@ -41,6 +41,13 @@ def rag_badge(rag) -> str:
     )
 
 
+def rag_reason(reason: str) -> str:
+    """Under a rating: why a figure is not rated, or the reason given for a judgement."""
+    if not reason:
+        return ""
+    return format_html('<span class="govuk-body-s app-rag-reason">{}</span>', reason)
+
+
 def plan_note(row) -> str:
     """Under the rating: "Recovery plan needed", or a link to the plan that covers it."""
     if row.plan_state == "needed":
@@ -214,7 +221,13 @@ class ScorecardTable(BaseTable):
         cells += [
             (numeric, self.columns["current"].header, row.current.text),
             (plain, "Target", row.target),
-            (plain, "Rating", format_html("{}{}", rag_badge(row.rag), plan_note(row))),
+            (
+                plain,
+                "Rating",
+                format_html(
+                    "{}{}{}", rag_badge(row.rag), rag_reason(row.rag_reason), plan_note(row)
+                ),
+            ),
             (plain, "Direction of travel", direction_badge(row.direction)),
             (plain, "Variation (SPC)", spc_badge(row.variation)),
             (plain, "Assurance (SPC)", spc_badge(row.assurance)),
@@ -258,8 +271,8 @@ class ValuesTable(BaseTable):
     class Meta(BaseTable.Meta):
         orderable = False
 
-    def render_rag(self, value):
-        return rag_badge(value)
+    def render_rag(self, value, record):
+        return format_html("{}{}", rag_badge(value), rag_reason(record["reason"]))
 
     def render_direction(self, value):
         return direction_badge(value)

@@ -26,7 +26,7 @@ from indicators.periods import (
     Snapshot,
 )
 from indicators.rag import Rag
-from indicators.reporting import assess
+from indicators.reporting import assess, stretch_goals
 from indicators.roles import can_edit_figures, is_performance_team
 from indicators.scorecard import (
     Row,
@@ -241,12 +241,9 @@ def indicator_detail(request, reference: str):
                 "period": str(value.period),
                 "figure": " ".join(filter(None, [value.display, value.qualifier])),
                 "status": value.get_status_display(),
-                "target": (
-                    assessment.target.spec().describe(indicator.decimal_places)
-                    if assessment.target
-                    else "-"
-                ),
+                "target": assessment.target_text,
                 "rag": assessment.rag,
+                "reason": assessment.reason,
                 "direction": assessment.direction,
             }
         )
@@ -265,6 +262,7 @@ def indicator_detail(request, reference: str):
             "plan_reason": reason,
             "can_write_plan": state == NEEDED and can_edit_figures(request.user, indicator),
             "indicator": indicator,
+            "stretch_goals": stretch_goals(indicator),
             "table": ValuesTable(rows),
             "chart": trend_figure(indicator),
             "spc": spc_view(indicator),

@@ -241,7 +241,7 @@ def test_percent_formatted_targets_are_percentages_and_45_percent_is_then_off_tr
     assert rating.rag is not Rag.GREEN and rating.rag is Rag.RED
     client.force_login(priya)
     page = client.get("/indicators/PC01/").text
-    assert 'data-label="Target">48.5</td>' in page
+    assert 'data-label="Target">48.5%</td>' in page
     assert (
         'data-label="Rating"><strong class="govuk-tag rag rag--red"><span aria-hidden="true">'
         "■ </span>Requires improvement</strong>"
