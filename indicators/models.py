@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from indicators import periods
 from indicators.fields import PeriodField
 from indicators.formatting import Unit, format_value, validate_value_for_unit
-from indicators.rag import Polarity, TargetError, TargetKind, TargetSpec, Tolerance
+from indicators.rag import Polarity, Rag, TargetError, TargetKind, TargetSpec, Tolerance
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -314,6 +314,19 @@ class Value(PeriodDatesMixin):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Counts saves, so two editors cannot overwrite."
     )
+    judged_rag = models.CharField(
+        "rating by judgement",
+        max_length=5,
+        blank=True,
+        choices=[(rag.value, rag.label) for rag in Rag],
+        help_text="The performance team's rating, when it is not the one computed.",
+    )
+    judgement_reason = models.CharField(
+        "reason for the judgement",
+        max_length=300,
+        blank=True,
+        help_text="Why the figure is rated as judged, printed beside the rating.",
+    )
     history = HistoricalRecords()
 
     objects = ValueQuerySet.as_manager()
@@ -354,6 +367,12 @@ class Value(PeriodDatesMixin):
                 errors["missing_reason"] = "A figure that is present cannot also be missing."
         if self.count is not None and self.count < 0:
             errors["count"] = f"A count cannot be negative: {self.count} was entered."
+        if self.judged_rag and not self.judgement_reason.strip():
+            errors["judgement_reason"] = "Give the reason for the judgement."
+        if self.judged_rag and self.value is None:
+            errors["judged_rag"] = "A missing figure cannot be rated."
+        if self.judgement_reason.strip() and not self.judged_rag:
+            errors["judged_rag"] = "Choose the rating the reason is for."
         if errors:
             raise ValidationError(errors)
 

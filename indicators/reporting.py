@@ -149,6 +149,7 @@ class Assessment:
     direction: Direction | None
     target_text: str = "-"
     reason: str = ""
+    judged: bool = False
 
 
 def assess(indicator: Indicator, value: Value | None) -> Assessment:
@@ -168,15 +169,21 @@ def assess(indicator: Indicator, value: Value | None) -> Assessment:
         indicator.polarity_enum,
         decimal_places=indicator.decimal_places,
     )
+    target_text = describe_target(indicator, value.period, target)
+    if value.judged_rag:
+        # The performance team's judgement stands in for the computed rating everywhere,
+        # the summary's counts included, and is always printed as one.
+        return Assessment(
+            value,
+            target,
+            Rag(value.judged_rag),
+            direction,
+            target_text=target_text,
+            reason=value.judgement_reason,
+            judged=True,
+        )
     reason = unrated_reason(indicator, value.period, target) if value.value is not None else ""
-    return Assessment(
-        value,
-        target,
-        rag,
-        direction,
-        target_text=describe_target(indicator, value.period, target),
-        reason=reason,
-    )
+    return Assessment(value, target, rag, direction, target_text=target_text, reason=reason)
 
 
 def england_average(indicator: Indicator, period: Period) -> str:

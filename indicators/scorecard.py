@@ -54,6 +54,7 @@ class Row:
     rag: Rag | None
     direction: Direction | None
     rag_reason: str = ""
+    judged: bool = False
     comparators: dict[str, str] = field(default_factory=dict)
     # The same comparators and target as figures and factors, for the Excel export.
     comparator_figures: dict[str, Comparator] = field(default_factory=dict)
@@ -84,6 +85,8 @@ class Row:
 
     @property
     def rag_word(self) -> str:
+        if self.rag is not None and self.judged:
+            return f"{self.rag.label} (judgement): {self.rag_reason}"
         if self.rag is not None:
             return self.rag.label
         return f"Not rated ({self.rag_reason})" if self.rag_reason else "Not rated"
@@ -167,6 +170,7 @@ def build_rows(
                 target=(assessment.target_text if current else describe_target(indicator, quarter)),
                 rag=assessment.rag,
                 rag_reason=assessment.reason,
+                judged=assessment.judged,
                 direction=assessment.direction,
                 comparators={
                     area: _comparator_text(indicator, c) for area, c in comparators.items()

@@ -30,14 +30,14 @@ class BaseTable(tables.Table):
         default = "-"
 
 
-def rag_badge(rag) -> str:
+def rag_badge(rag, *, judged: bool = False) -> str:
     if rag is None:
         return format_html('<strong class="govuk-tag rag rag--none">{}</strong>', "Not rated")
     return format_html(
         '<strong class="govuk-tag rag rag--{}"><span aria-hidden="true">{} </span>{}</strong>',
         rag.value,
         rag.symbol,
-        rag.label,
+        f"{rag.label} (judgement)" if judged else rag.label,
     )
 
 
@@ -225,7 +225,10 @@ class ScorecardTable(BaseTable):
                 plain,
                 "Rating",
                 format_html(
-                    "{}{}{}", rag_badge(row.rag), rag_reason(row.rag_reason), plan_note(row)
+                    "{}{}{}",
+                    rag_badge(row.rag, judged=row.judged),
+                    rag_reason(row.rag_reason),
+                    plan_note(row),
                 ),
             ),
             (plain, "Direction of travel", direction_badge(row.direction)),
@@ -250,7 +253,7 @@ class ScorecardTable(BaseTable):
         return format_html('<abbr title="{}">{}</abbr>', polarity.label, polarity.short)
 
     def render_rag(self, record):
-        return rag_badge(record.rag)
+        return rag_badge(record.rag, judged=record.judged)
 
     def render_direction(self, record):
         return direction_badge(record.direction)
@@ -272,7 +275,9 @@ class ValuesTable(BaseTable):
         orderable = False
 
     def render_rag(self, value, record):
-        return format_html("{}{}", rag_badge(value), rag_reason(record["reason"]))
+        return format_html(
+            "{}{}", rag_badge(value, judged=record["judged"]), rag_reason(record["reason"])
+        )
 
     def render_direction(self, value):
         return direction_badge(value)

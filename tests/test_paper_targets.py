@@ -15,9 +15,10 @@ from indicators.catalogue import (
     build_catalogue_workbook,
     import_catalogue,
 )
-from indicators.models import Target
+from indicators.models import Target, Value
 from indicators.periods import parse_period
 from indicators.services import record_value, set_target
+from tests.factories import rated_indicator
 
 
 class _Rows(HTMLParser):
@@ -239,3 +240,58 @@ def test_a_stretch_goal_is_shown_before_there_is_any_figure(client, make_indicat
     assert "Stretch goal" in page and "8.0 days by 2025/26 (set in 2021/22)" in page
     scorecard = client.get("/scorecard/?year=2022/23&period=Q1").text
     assert 'data-label="Target">stretch goal 8.0 days by 2025/26</td>' in scorecard
+
+
+def judge(client, indicator, period: str, rating: str, reason: str):
+    figure = Value.objects.published().get(indicator=indicator, period=parse_period(period))
+    return client.post(
+        f"/indicators/{indicator.reference}/judgement/",
+        {"figure": figure.pk, "rating": rating, "reason": reason},
+        follow=True,
+    )
+
+
+def test_the_performance_team_rates_a_figure_by_judgement_with_its_reason(
+    client, make_indicator, priya
+):
+    indicator = rated_indicator(make_indicator, reference="SW02")  # 34.8% against 40: red
+    client.force_login(priya)
+    reason = "Two large sibling groups entered care in one week"
+    response = judge(client, indicator, "Q3 2017/18", "amber", reason)
+    assert "Q3 2017/18 is rated slightly below by judgement." in response.text
+    row = table_rows(response.text)["Q3 2017/18"]
+    assert row[4] == f"▲ Slightly below (judgement) {reason}"
+    # In the audit trail, with who set it.
+    parser = _Rows()
+    parser.feed(response.text)
+    assert any(
+        r[1] == priya.username
+        and r[2] == "Value Q3 2017/18 (changed)"
+        and f"Rating by judgement: – → amber Reason for the judgement: – → {reason}" in r[3]
+        for r in parser.rows
+        if len(r) == 4
+    )
+    page = client.get("/scorecard/").text
+    assert "Slightly below (judgement)" in page and reason in page
+    summary = page[page.index('id="summary"') : page.index("</p>", page.index('id="summary"'))]
+    assert ">1 slightly below</a>" in summary and ">0 require improvement</a>" in summary
+    assert csv_row(client, "SW02")["Rating"] == f"Slightly below (judgement): {reason}"
+    assert xlsx_row(client, "SW02")["Rating"].value == f"Slightly below (judgement): {reason}"
+    # Back to the computed rating.
+    response = judge(client, indicator, "Q3 2017/18", "", "")
+    assert "Requires improvement" in table_rows(response.text)["Q3 2017/18"][4]
+
+
+def test_a_judgement_needs_a_reason_and_only_the_team_can_set_one(
+    client, make_indicator, priya, alice
+):
+    indicator = rated_indicator(make_indicator, reference="SW02", owner=alice)
+    client.force_login(priya)
+    response = judge(client, indicator, "Q3 2017/18", "green", "  ")
+    assert "Reason: Give the reason for the judgement." in response.text
+    assert not Value.objects.exclude(judged_rag="").exists()
+    client.force_login(alice)
+    response = judge(client, indicator, "Q3 2017/18", "green", "Because")
+    assert response.status_code == 403
+    assert not Value.objects.exclude(judged_rag="").exists()
+    assert "Rate a figure by judgement" not in client.get("/indicators/SW02/").text
