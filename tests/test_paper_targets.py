@@ -295,3 +295,23 @@ def test_a_judgement_needs_a_reason_and_only_the_team_can_set_one(
     assert response.status_code == 403
     assert not Value.objects.exclude(judged_rag="").exists()
     assert "Rate a figure by judgement" not in client.get("/indicators/SW02/").text
+
+
+def test_the_accountable_officer_is_shown_by_name_and_e_mail(client, make_indicator, alice):
+    alice.first_name, alice.last_name, alice.email = "Alice", "Jones", "alice.jones@example.org"
+    alice.save()
+    indicator = make_indicator(owner=alice)
+    page = client.get(f"/indicators/{indicator.reference}/").text
+    assert (
+        'Alice Jones (<a class="govuk-link" href="mailto:alice.jones@example.org">'
+        "alice.jones@example.org</a>)"
+    ) in page
+    # An account with no name yet shows its e-mail as an e-mail, not as a name.
+    alice.first_name = alice.last_name = ""
+    alice.username = "alice.jones@example.org"
+    alice.save()
+    page = client.get(f"/indicators/{indicator.reference}/").text
+    assert (
+        '<dd class="govuk-summary-list__value"><a class="govuk-link" '
+        'href="mailto:alice.jones@example.org">alice.jones@example.org</a></dd>'
+    ) in page
