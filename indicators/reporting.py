@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from indicators.formatting import Unit, format_number
 from indicators.models import Aggregation, ComparatorArea, Indicator, Target, Value
 from indicators.periods import FinancialQuarter, Period, YearToDate
-from indicators.rag import Direction, Rag, direction_of_travel, rate
+from indicators.rag import Direction, Polarity, Rag, direction_of_travel, rate
 
 
 def _year_target(targets: list[Target], year: Period) -> Target | None:
@@ -62,6 +62,9 @@ def _span(period: Period) -> str:
 
 def _describe(indicator: Indicator, target: Target) -> str:
     places = indicator.decimal_places
+    if target.kind == "none" and indicator.polarity_enum is not Polarity.NONE:
+        # No number, but the papers still say which way is better.
+        return f"No target set; {indicator.polarity_enum.label.lower()}"
     if indicator.unit == Unit.PERCENTAGE:
 
         def show_change(change):

@@ -315,3 +315,18 @@ def test_the_accountable_officer_is_shown_by_name_and_e_mail(client, make_indica
         '<dd class="govuk-summary-list__value"><a class="govuk-link" '
         'href="mailto:alice.jones@example.org">alice.jones@example.org</a></dd>'
     ) in page
+
+
+def test_a_target_with_no_number_still_says_which_way_is_good(client, make_indicator, priya):
+    result = import_catalogue(
+        catalogue_book(
+            {"polarity": "L"},
+            [{"year": "2017/18", "kind": "None", "note": "New measure"}],
+            [{"period": "Q3 2017/18", "figure": "12.5%"}],
+        ),
+        by=priya,
+    )
+    assert result.problems == []
+    row = table_rows(client.get("/indicators/PT01/").text)["Q3 2017/18"]
+    assert row[3] == "No target set; good is low" and row[4] == "Not rated"
+    assert csv_row(client, "PT01")["Target"] == "No target set; good is low"
