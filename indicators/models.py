@@ -489,6 +489,18 @@ class Target(models.Model):
     increase = models.BooleanField(
         default=True, help_text="For a baseline target: increase (ticked) or reduce."
     )
+    baseline_year = PeriodField(
+        null=True,
+        blank=True,
+        period_kind=periods.FINANCIAL_YEAR,
+        help_text='For a baseline target: the year the baseline is from, e.g. "2021/22".',
+    )
+    phased_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+        help_text="For a baseline target: the years the change is phased over, e.g. 3.",
+    )
     by_year = PeriodField(
         null=True,
         blank=True,
@@ -532,6 +544,9 @@ class Target(models.Model):
                 change=self.change,
                 percent=self.change_is_percent,
                 increase=self.increase,
+                baseline_year=self.baseline_year.label if self.baseline_year else "",
+                by=self.year.label if self.baseline_year or self.phased_years else "",
+                phased_years=self.phased_years,
             )
         if kind is TargetKind.RANGE:
             return TargetSpec.between(self.low, self.high)
@@ -557,6 +572,20 @@ class Target(models.Model):
             errors["period"] = "Only a profiled target applies to a single period."
         if self.kind == TargetKind.STRETCH and self.by_year is None:
             errors["by_year"] = 'A stretch goal needs the year it should be met by, e.g. "2025/26".'
+        if self.kind != TargetKind.BASELINE:
+            if self.baseline_year is not None:
+                errors["baseline_year"] = "Only a baseline target has a baseline year."
+            if self.phased_years is not None:
+                errors["phased_years"] = "Only a baseline target is phased over years."
+        elif (
+            self.baseline_year is not None
+            and self.year is not None
+            and not (self.baseline_year < self.year)
+        ):
+            errors["baseline_year"] = (
+                f"The baseline year ({self.baseline_year}) must come before the target's "
+                f"year ({self.year})."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -151,6 +151,9 @@ class TargetError(ValueError):
         self.field = field
 
 
+_YEARS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+
 def _plain(number: Decimal) -> str:
     text = f"{number.normalize():f}"
     return text
@@ -174,6 +177,8 @@ class TargetSpec:
     change_is_percent: bool = True
     increase: bool = True
     by: str = ""
+    baseline_year: str = ""  # a baseline target's: the year the baseline figure is from
+    phased_years: int | None = None
 
     @staticmethod
     def _need(field: str, number: Decimal | None, what: str) -> Decimal:
@@ -197,6 +202,9 @@ class TargetSpec:
         change: Decimal | None,
         percent: bool = True,
         increase: bool = True,
+        baseline_year: str = "",
+        by: str = "",
+        phased_years: int | None = None,
     ) -> TargetSpec:
         baseline = cls._need("baseline", baseline, "A target against a baseline")
         change = cls._need("change", change, "A target against a baseline")
@@ -211,6 +219,9 @@ class TargetSpec:
             change=change,
             change_is_percent=percent,
             increase=increase,
+            baseline_year=baseline_year,
+            by=by,
+            phased_years=phased_years,
         )
 
     @classmethod
@@ -276,7 +287,14 @@ class TargetSpec:
                 change = f"{_plain(self.change)}%"
             else:
                 change = show_change(self.change) if show_change else _plain(self.change)
-            return f"{shown} ({verb} by {change} from {show(self.baseline)})"
+            words = f"{verb} by {change} from {show(self.baseline)}"
+            if self.baseline_year:
+                words += f" in {self.baseline_year}"
+            if self.by:
+                words += f", by {self.by}"
+            if self.phased_years:
+                words += f", phased over {_YEARS.get(self.phased_years, self.phased_years)} years"
+            return f"{shown} ({words})"
         if self.kind is TargetKind.STRETCH:
             return f"{shown} by {self.by}"
         return shown

@@ -330,3 +330,49 @@ def test_a_target_with_no_number_still_says_which_way_is_good(client, make_indic
     row = table_rows(client.get("/indicators/PT01/").text)["Q3 2017/18"]
     assert row[3] == "No target set; good is low" and row[4] == "Not rated"
     assert csv_row(client, "PT01")["Target"] == "No target set; good is low"
+
+
+def test_a_baseline_target_with_its_year_and_phasing_is_printed_as_papers_set_it(
+    client, make_indicator, priya
+):
+    indicator = make_indicator(unit="percentage", decimal_places=1, reference="PT09")
+    client.force_login(priya)
+    response = client.post(
+        "/admin/indicators/target/add/",
+        {
+            "indicator": indicator.pk,
+            "year": "2025/26",
+            "kind": "baseline",
+            "baseline": "30",
+            "change": "20",
+            "change_is_percent": "on",
+            "increase": "on",
+            "baseline_year": "2021/22",
+            "phased_years": "3",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.text
+    record_value(indicator=indicator, period=parse_period("2025/26"), value=Decimal("37"))
+    row = table_rows(client.get("/indicators/PT09/").text)["2025/26"]
+    assert row[3] == (
+        "36.0% (increase by 20% from 30.0% in 2021/22, by 2025/26, phased over three years)"
+    )
+    assert "On track" in row[4]
+    # A baseline year after the target's is refused, and nothing is saved.
+    response = client.post(
+        "/admin/indicators/target/add/",
+        {
+            "indicator": indicator.pk,
+            "year": "2026/27",
+            "kind": "baseline",
+            "baseline": "30",
+            "change": "20",
+            "change_is_percent": "on",
+            "increase": "on",
+            "baseline_year": "2027/28",
+            "note": "",
+        },
+    )
+    assert "The baseline year (2027/28) must come before the target&#x27;s year" in response.text
+    assert Target.objects.count() == 1
