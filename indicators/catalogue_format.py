@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from indicators.exports import FORMULA_STARTS
 from indicators.formatting import Unit
 from indicators.models import Commentary, Frequency, Indicator, Target, Value, ValueStatus
+from indicators.periods import FORMS as PERIOD_FORMS
 from indicators.rag import TargetKind
 from indicators.workbooks import as_text_cell, column_letter
 from indicators.xlsx_numbers import NumberCell, count_cell, excel_number, figure_cell
@@ -79,7 +80,8 @@ HISTORY = [
     (
         "Period",
         'Required, as the reports write it: "Q3 2017/18", "2016/17", "Dec 2016", '
-        '"Autumn term 2012", "Jul 16 - Jun 17", "as at 31 March 2018".',
+        '"Apr - Sept 2017", "Jul 16 - Jun 17", "as at 31 March 2018" (every form is '
+        "listed under Periods below).",
     ),
     ("Figure", "As the reports print it: 8,632 or 34.8% or 1,288/52.5 or £7.989m."),
     ("Or why it is missing", 'When there is no figure: "New measure".'),
@@ -290,6 +292,11 @@ def build_catalogue_workbook(
         guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
         for header, text in columns:
             guide.append([header, text])
+    guide.append([])
+    guide.append(["Periods", "Targets and History periods may be written in any of these forms:"])
+    guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
+    for form, examples in PERIOD_FORMS:
+        guide.append([form.capitalize(), ", ".join(f'"{example}"' for example in examples)])
     for row in guide.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -31,6 +31,7 @@ from indicators.periods import (
     PeriodError,
     parse_period,
 )
+from indicators.periods import EXAMPLES as PERIOD_EXAMPLES
 
 
 class CellError(ValueError):
@@ -252,7 +253,7 @@ def period_of_date(
     if shows_day and day.day != 1:
         raise CellError(
             f"{holds} {day_text(day)}, a day, not a period: type the period as text, e.g. "
-            f"{_MONTHS[day.month]} {day.year}"
+            f"{_MONTHS[day.month]} {day.year}; periods are written as {PERIOD_EXAMPLES}"
         )
     return Month(day.year, day.month)
 
@@ -278,7 +279,10 @@ def period(cell, *, frequency: str) -> Period:
         )
     _refuse_other_values(cell, "a period")
     if isinstance(cell, Percent):
-        raise CellError(f"this cell shows {cell}, a percentage, not a period")
+        raise CellError(
+            f"this cell shows {cell}, a percentage, not a period; periods are written as "
+            f"{PERIOD_EXAMPLES}"
+        )
     text = cell_text(cell)
     if not text:
         raise CellError("the period is empty")

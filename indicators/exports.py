@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from indicators.periods import FinancialQuarter
-from indicators.rag import TargetKind, TargetSpec
+from indicators.rag import TargetKind
 from indicators.scorecard import Row, comparator_areas, quarter_columns
 from indicators.xlsx_numbers import NumberCell, count_cell, figure_cell
 
@@ -95,14 +95,24 @@ def _note(figure) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _target_note(spec: TargetSpec, decimal_places: int) -> str:
-    """The words of a target beside its figure: "increase by 5% from 32.0", "by 2025/26"."""
-    described = spec.describe(decimal_places)
-    if spec.kind is TargetKind.BASELINE:
-        return described[described.index("(") + 1 : -1]
-    if spec.kind is TargetKind.STRETCH:
-        return f"by {spec.by}"
-    return described if spec.kind is TargetKind.NONE else ""
+def _target_note(row: Row) -> str:
+    """The words of a target beside its figure, what the page prints after the number:
+    "increase by 5% from 32.0", "by 2025/26", "Apr-Oct; year end 55.1%"."""
+    spec, text, indicator = row.target_spec, row.target, row.indicator
+    if spec is None:
+        return "" if text == "-" else text  # a stretch goal years away, say
+    if spec.kind is TargetKind.NONE:
+        return text
+    if (bounds := spec.bounds()) is not None:
+        lead = f"Between {indicator.format(bounds[0])} and {indicator.format(bounds[1])}"
+    else:
+        lead = indicator.format(spec.point())
+    rest = text[len(lead) :] if text.startswith(lead) else text
+    rest = rest.strip().removeprefix(";").strip()
+    if rest.startswith("(") and ")" in rest:
+        close = rest.index(")")
+        rest = rest[1:close] + rest[close + 1 :]
+    return rest
 
 
 class _Columns:
@@ -157,7 +167,7 @@ def scorecard_workbook(rows: list[Row], quarter: FinancialQuarter | None) -> Wor
             cells["Target high"] = _figure(indicator, high)
         elif spec is not None and spec.point() is not None:
             cells["Target"] = _figure(indicator, spec.point())
-        if spec is not None and (note := _target_note(spec, indicator.decimal_places)):
+        if note := _target_note(row):
             cells["Target note"] = note
         cells["Rating"] = row.rag_word
         cells["Direction of travel"] = row.direction_word or "-"

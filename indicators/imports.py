@@ -22,7 +22,7 @@ from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Commentary, Indicator, Value, ValueStatus
 from indicators.numbers import FigureError, with_count
 from indicators.periods import FinancialQuarter
-from indicators.reporting import target_for
+from indicators.reporting import target_for, target_words
 from indicators.returns import (
     _editable_indicators,
     _require_returns,
@@ -171,7 +171,7 @@ def _row(line) -> list:
         str(line.period),
         indicator.get_unit_display(),
         "; ".join(f"{v.period}: {v.display}" for v in earlier),
-        target.spec().describe(indicator.decimal_places) if target else "No target",
+        target_words(indicator, line.period, target),
         figure,
         value.missing_reason if value else "",
         value.get_status_display() if value else "",

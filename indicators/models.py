@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from indicators import periods
 from indicators.fields import PeriodField
 from indicators.formatting import Unit, format_value, validate_value_for_unit
-from indicators.rag import Polarity, TargetError, TargetKind, TargetSpec, Tolerance
+from indicators.rag import Polarity, Rag, TargetError, TargetKind, TargetSpec, Tolerance
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -321,6 +321,19 @@ class Value(PeriodDatesMixin):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Counts saves, so two editors cannot overwrite."
     )
+    judged_rag = models.CharField(
+        "rating by judgement",
+        max_length=5,
+        blank=True,
+        choices=[(rag.value, rag.label) for rag in Rag],
+        help_text="The performance team's rating, when it is not the one computed.",
+    )
+    judgement_reason = models.CharField(
+        "reason for the judgement",
+        max_length=300,
+        blank=True,
+        help_text="Why the figure is rated as judged, printed beside the rating.",
+    )
     history = HistoricalRecords()
 
     objects = ValueQuerySet.as_manager()
@@ -361,6 +374,12 @@ class Value(PeriodDatesMixin):
                 errors["missing_reason"] = "A figure that is present cannot also be missing."
         if self.count is not None and self.count < 0:
             errors["count"] = f"A count cannot be negative: {self.count} was entered."
+        if self.judged_rag and not self.judgement_reason.strip():
+            errors["judgement_reason"] = "Give the reason for the judgement."
+        if self.judged_rag and self.value is None:
+            errors["judged_rag"] = "A missing figure cannot be rated."
+        if self.judgement_reason.strip() and not self.judged_rag:
+            errors["judged_rag"] = "Choose the rating the reason is for."
         if errors:
             raise ValidationError(errors)
 
@@ -477,6 +496,18 @@ class Target(models.Model):
     increase = models.BooleanField(
         default=True, help_text="For a baseline target: increase (ticked) or reduce."
     )
+    baseline_year = PeriodField(
+        null=True,
+        blank=True,
+        period_kind=periods.FINANCIAL_YEAR,
+        help_text='For a baseline target: the year the baseline is from, e.g. "2021/22".',
+    )
+    phased_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+        help_text="For a baseline target: the years the change is phased over, e.g. 3.",
+    )
     by_year = PeriodField(
         null=True,
         blank=True,
@@ -520,6 +551,9 @@ class Target(models.Model):
                 change=self.change,
                 percent=self.change_is_percent,
                 increase=self.increase,
+                baseline_year=self.baseline_year.label if self.baseline_year else "",
+                by=self.year.label if self.baseline_year or self.phased_years else "",
+                phased_years=self.phased_years,
             )
         if kind is TargetKind.RANGE:
             return TargetSpec.between(self.low, self.high)
@@ -545,6 +579,20 @@ class Target(models.Model):
             errors["period"] = "Only a profiled target applies to a single period."
         if self.kind == TargetKind.STRETCH and self.by_year is None:
             errors["by_year"] = 'A stretch goal needs the year it should be met by, e.g. "2025/26".'
+        if self.kind != TargetKind.BASELINE:
+            if self.baseline_year is not None:
+                errors["baseline_year"] = "Only a baseline target has a baseline year."
+            if self.phased_years is not None:
+                errors["phased_years"] = "Only a baseline target is phased over years."
+        elif (
+            self.baseline_year is not None
+            and self.year is not None
+            and not (self.baseline_year < self.year)
+        ):
+            errors["baseline_year"] = (
+                f"The baseline year ({self.baseline_year}) must come before the target's "
+                f"year ({self.year})."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -15,6 +15,8 @@ Canonical labels:
     rolling window      Jul 16 - Jun 17
     snapshot            as at 31 March 2018
     year to date        2017/18 year to date (Apr - Dec)
+                        (also read as "Apr - Dec 2017", "April to December 2017/18",
+                        "Month 9 2017/18")
 """
 
 from __future__ import annotations
@@ -75,10 +77,31 @@ _MONTH_NAMES["sept"] = 9
 _SEASONS = {"autumn": (9, 12), "spring": (1, 3), "summer": (4, 7)}
 _SEASON_ORDER = ["spring", "summer", "autumn"]
 
-EXAMPLES = (
-    '"Q3 2017/18", "2017/18", "Dec 2016", "Jul 16 - Jun 17", "Autumn term 2012" '
-    'or "as at 31 March 2018"'
+# Every form a period can be written in, with an example of each: the Instructions sheet
+# and every "not a period" message list them, so nobody has to guess.
+FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("financial or academic year", ("2017/18",)),
+    ("quarter", ("Q3 2017/18",)),
+    ("month", ("Dec 2016",)),
+    (
+        "year to date",
+        ("Apr - Sept 2017", "April to September 2017/18", "Month 6 2017/18"),
+    ),
+    ("quarters of a calendar year", ("Q1-3 2017",)),
+    ("calendar year", ("2017",)),
+    ("term", ("Autumn term 2012",)),
+    ("rolling window", ("Jul 16 - Jun 17",)),
+    ("snapshot", ("as at 31 March 2018",)),
 )
+
+
+def _examples(examples: tuple[str, ...]) -> str:
+    quoted = [f'"{example}"' for example in examples]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+ACCEPTED_FORMS = "; ".join(f"{name} {_examples(examples)}" for name, examples in FORMS)
+EXAMPLES = f"one of: {ACCEPTED_FORMS}"
 
 
 class PeriodError(ValueError):
@@ -86,7 +109,8 @@ class PeriodError(ValueError):
 
 
 def _error(text: str, reason: str) -> PeriodError:
-    return PeriodError(f'"{text}" is not a period: {reason}')
+    reason = reason.rstrip(".")
+    return PeriodError(f'"{text}" is not a period: {reason}. Periods are written as {EXAMPLES}')
 
 
 @lru_cache(maxsize=4096)
@@ -608,6 +632,28 @@ def _candidates(original: str, text: str):
             raise _error(original, f"a quarter must be Q1 to Q4, not Q{quarter}.")
         yield YEAR_TO_DATE, lambda: YearToDate(start, (3 * quarter + 3) % 12 or 12)
         return
+    # "Apr - Sept 2011/12", "April to September 2011/12", "Apr - Sept 2011" (the year of
+    # the last month, as the papers print it), "Month 6 2022/23".
+    match = re.fullmatch(r"apr(?:il)?\s*(?:-|to)\s*" + _MONTH_WORD + r"\s+" + _FY, text)
+    if match:
+        month = _month_number(original, match.group(1))
+        start = _financial_start(original, match.group(2), match.group(3))
+        yield YEAR_TO_DATE, lambda: YearToDate(start, month)
+        return
+    match = re.fullmatch(r"apr(?:il)?\s*(?:-|to)\s*" + _MONTH_WORD + r"\s+(\d{4})", text)
+    if match:
+        month = _month_number(original, match.group(1))
+        year = int(match.group(2))
+        yield YEAR_TO_DATE, lambda: YearToDate(year if month >= 4 else year - 1, month)
+        return
+    match = re.fullmatch(r"month\s+(\d{1,2})\s+" + _FY, text)
+    if match:
+        number = int(match.group(1))
+        if not 1 <= number <= 12:
+            raise _error(original, f"a financial year has months 1 (April) to 12, not {number}")
+        start = _financial_start(original, match.group(2), match.group(3))
+        yield YEAR_TO_DATE, lambda: YearToDate(start, (number + 2) % 12 + 1)
+        return
     match = re.fullmatch(_FY, text)
     if match:
         start = _financial_start(original, match.group(1), match.group(2))
@@ -663,7 +709,7 @@ def parse_period(text: str, *, kind: str | None = None) -> Period:
     )
     found = list(_candidates(original, normalised))
     if not found:
-        raise PeriodError(f'"{original}" is not a period we recognise; write it like {EXAMPLES}.')
+        raise PeriodError(f'"{original}" is not a period we recognise; write it as {EXAMPLES}')
     for candidate_kind, build in found:
         if kind is None or candidate_kind == kind:
             try:
@@ -703,4 +749,6 @@ __all__ = [
     "Term",
     "YearToDate",
     "parse_period",
+    "ACCEPTED_FORMS",
+    "FORMS",
 ]

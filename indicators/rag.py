@@ -6,9 +6,11 @@ page, chart or PDF ever shows a rating by colour alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import partial
 
 NOT_RATED_LABEL = "Not rated"
 
@@ -149,6 +151,9 @@ class TargetError(ValueError):
         self.field = field
 
 
+_YEARS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+
+
 def _plain(number: Decimal) -> str:
     text = f"{number.normalize():f}"
     return text
@@ -172,6 +177,8 @@ class TargetSpec:
     change_is_percent: bool = True
     increase: bool = True
     by: str = ""
+    baseline_year: str = ""  # a baseline target's: the year the baseline figure is from
+    phased_years: int | None = None
 
     @staticmethod
     def _need(field: str, number: Decimal | None, what: str) -> Decimal:
@@ -195,6 +202,9 @@ class TargetSpec:
         change: Decimal | None,
         percent: bool = True,
         increase: bool = True,
+        baseline_year: str = "",
+        by: str = "",
+        phased_years: int | None = None,
     ) -> TargetSpec:
         baseline = cls._need("baseline", baseline, "A target against a baseline")
         change = cls._need("change", change, "A target against a baseline")
@@ -209,6 +219,9 @@ class TargetSpec:
             change=change,
             change_is_percent=percent,
             increase=increase,
+            baseline_year=baseline_year,
+            by=by,
+            phased_years=phased_years,
         )
 
     @classmethod
@@ -247,21 +260,41 @@ class TargetSpec:
             return self.low, self.high
         return None
 
-    def describe(self, decimal_places: int) -> str:
-        """Plain English for a page: "20.2 (increase by 5% from 19.2)"."""
+    def describe(
+        self,
+        decimal_places: int,
+        *,
+        show: Callable[[Decimal], str] | None = None,
+        show_change: Callable[[Decimal], str] | None = None,
+    ) -> str:
+        """Plain English for a page: "20.2 (increase by 5% from 19.2)". `show` prints a
+        figure in the indicator's unit ("40.0%"), `show_change` a change in it that is not
+        a percentage of the baseline ("2.0 percentage points")."""
+        if show is None:
+            show = partial(_rounded, places=decimal_places)
         if self.kind is TargetKind.NONE:
             return "No target set"
         if self.kind is TargetKind.RANGE:
             low, high = self.bounds()  # type: ignore[misc]
-            return f"Between {_rounded(low, decimal_places)} and {_rounded(high, decimal_places)}"
+            return f"Between {show(low)} and {show(high)}"
         point = self.point()
         assert point is not None
-        shown = _rounded(point, decimal_places)
+        shown = show(point)
         if self.kind is TargetKind.BASELINE:
             verb = "increase" if self.increase else "reduce"
-            unit = "%" if self.change_is_percent else ""
-            baseline = _rounded(self.baseline, decimal_places)  # type: ignore[arg-type]
-            return f"{shown} ({verb} by {_plain(self.change)}{unit} from {baseline})"
+            assert self.change is not None and self.baseline is not None
+            if self.change_is_percent:
+                change = f"{_plain(self.change)}%"
+            else:
+                change = show_change(self.change) if show_change else _plain(self.change)
+            words = f"{verb} by {change} from {show(self.baseline)}"
+            if self.baseline_year:
+                words += f" in {self.baseline_year}"
+            if self.by:
+                words += f", by {self.by}"
+            if self.phased_years:
+                words += f", phased over {_YEARS.get(self.phased_years, self.phased_years)} years"
+            return f"{shown} ({words})"
         if self.kind is TargetKind.STRETCH:
             return f"{shown} by {self.by}"
         return shown

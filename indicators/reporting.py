@@ -6,6 +6,7 @@ rows costs no further queries.
 
 from dataclasses import dataclass
 
+from indicators.formatting import Unit, format_number
 from indicators.models import (
     COMPARATOR_YEARS,
     Aggregation,
@@ -15,8 +16,26 @@ from indicators.models import (
     Target,
     Value,
 )
-from indicators.periods import FinancialQuarter, Period
-from indicators.rag import Direction, Rag, direction_of_travel, rate
+from indicators.periods import FinancialQuarter, Period, YearToDate
+from indicators.rag import Direction, Polarity, Rag, direction_of_travel, rate
+
+
+def _year_target(targets: list[Target], year: Period) -> Target | None:
+    """The financial year's own target (not a profile of it, not a stretch goal)."""
+    for target in targets:
+        if target.period is None and target.year == year and target.kind != "stretch":
+            return target
+    return None
+
+
+def stretch_goal(indicator: Indicator, period: Period) -> Target | None:
+    """The stretch goal the period's year works toward: set in or before that year and due
+    in it or a later one."""
+    year = period.financial_year
+    for target in indicator.targets.all():
+        if target.kind == "stretch" and target.year <= year <= (target.by_year or target.year):
+            return target
+    return None
 
 
 def target_for(indicator: Indicator, period: Period) -> Target | None:
@@ -25,7 +44,8 @@ def target_for(indicator: Indicator, period: Period) -> Target | None:
     A profiled target for that exact period wins. Otherwise the financial year's target
     applies, except to the periods of an indicator whose year figure is a sum of its
     periods (a quarter's count cannot be held to a whole year's target). A stretch goal
-    applies from the year it was set until the year it should be met by.
+    is judged against in the year it is due; before then only the path toward it (the
+    profiled and year targets of the years between) rates a figure.
     """
     year = period.financial_year
     targets = list(indicator.targets.all())
@@ -33,13 +53,78 @@ def target_for(indicator: Indicator, period: Period) -> Target | None:
         if target.period is not None and target.period == period:
             return target
     summed_part_of_year = indicator.aggregation == Aggregation.SUM and period != year
-    for target in targets:
-        if target.period is None and target.year == year and target.kind != "stretch":
-            return None if summed_part_of_year else target
-    for target in targets:
-        if target.kind == "stretch" and target.year <= year <= (target.by_year or target.year):
-            return None if summed_part_of_year else target
+    if (target := _year_target(targets, year)) is not None:
+        return None if summed_part_of_year else target
+    goal = stretch_goal(indicator, period)
+    if goal is not None and (goal.by_year or goal.year) == year:
+        return None if summed_part_of_year else goal
     return None
+
+
+def _span(period: Period) -> str:
+    """A profiled target's period as papers print it beside the figure: "Apr-Oct"."""
+    if isinstance(period, YearToDate):
+        return f"Apr-{period.label.rsplit('- ', 1)[1].rstrip(')')}"
+    return str(period)
+
+
+def _describe(indicator: Indicator, target: Target) -> str:
+    places = indicator.decimal_places
+    if target.kind == "none" and indicator.polarity_enum is not Polarity.NONE:
+        # No number, but the papers still say which way is better.
+        return f"No target set; {indicator.polarity_enum.label.lower()}"
+    if indicator.unit == Unit.PERCENTAGE:
+
+        def show_change(change):
+            return f"{format_number(change, places)} percentage points"
+
+    else:
+        show_change = indicator.format
+    return target.spec().describe(places, show=indicator.format, show_change=show_change)
+
+
+def describe_target(indicator: Indicator, period: Period, target: Target | None = None) -> str:
+    """The target of a period's figure in the figure's unit, as pages and exports print it:
+    a profiled target with the year's ("49.6 (Apr-Oct); year end 55.1"), and a stretch goal
+    years away beside whatever rates the figure until then. "-" when there is none."""
+    target = target if target is not None else target_for(indicator, period)
+    parts = []
+    if target is not None:
+        text = _describe(indicator, target)
+        if target.period is not None:
+            text = f"{text} ({_span(target.period)})"
+            year_end = _year_target(list(indicator.targets.all()), target.year)
+            if year_end is not None:
+                text = f"{text}; year end {_describe(indicator, year_end)}"
+        parts.append(text)
+    goal = stretch_goal(indicator, period)
+    if goal is not None and goal != target:
+        parts.append(f"stretch goal {_describe(indicator, goal)}")
+    return "; ".join(parts) or "-"
+
+
+def target_words(indicator: Indicator, period: Period, target: Target | None) -> str:
+    """The target as a return form or workbook prints it beside the line: "No target"."""
+    text = describe_target(indicator, period, target)
+    return "No target" if text == "-" else text
+
+
+def stretch_goals(indicator: Indicator) -> list[str]:
+    """Every stretch goal of the indicator as printed: "8.0 days by 2025/26 (set in 2021/22)"."""
+    return [
+        f"{_describe(indicator, target)} (set in {target.year})"
+        for target in sorted(indicator.targets.all(), key=lambda t: t.year)
+        if target.kind == "stretch"
+    ]
+
+
+def unrated_reason(indicator: Indicator, period: Period, target: Target | None) -> str:
+    """Why a figure has no rating when it is not for want of a figure or a target."""
+    goal = stretch_goal(indicator, period)
+    if target is None and goal is not None:
+        due = goal.by_year or goal.year
+        return f"stretch goal for {due}; no path set for {period.financial_year}"
+    return ""
 
 
 def value_in_quarter(indicator: Indicator, quarter: FinancialQuarter) -> Value | None:
@@ -66,12 +151,16 @@ def previous_value(indicator: Indicator, value: Value) -> Value | None:
 
 @dataclass(frozen=True)
 class Assessment:
-    """A figure judged: its target, RAG rating and direction of travel."""
+    """A figure judged: its target, RAG rating and direction of travel; `target_text` the
+    target as printed and `reason` why a figure with no rating is not rated."""
 
     value: Value | None
     target: Target | None
     rag: Rag | None
     direction: Direction | None
+    target_text: str = "-"
+    reason: str = ""
+    judged: bool = False
 
 
 def assess(indicator: Indicator, value: Value | None) -> Assessment:
@@ -91,7 +180,21 @@ def assess(indicator: Indicator, value: Value | None) -> Assessment:
         indicator.polarity_enum,
         decimal_places=indicator.decimal_places,
     )
-    return Assessment(value, target, rag, direction)
+    target_text = describe_target(indicator, value.period, target)
+    if value.judged_rag:
+        # The performance team's judgement stands in for the computed rating everywhere,
+        # the summary's counts included, and is always printed as one.
+        return Assessment(
+            value,
+            target,
+            Rag(value.judged_rag),
+            direction,
+            target_text=target_text,
+            reason=value.judgement_reason,
+            judged=True,
+        )
+    reason = unrated_reason(indicator, value.period, target) if value.value is not None else ""
+    return Assessment(value, target, rag, direction, target_text=target_text, reason=reason)
 
 
 def comparators_for(indicator: Indicator, period: Period) -> dict[str, Comparator]:

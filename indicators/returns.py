@@ -22,7 +22,7 @@ from indicators.periods import (
     parse_period,
 )
 from indicators.rag import rate
-from indicators.reporting import target_for
+from indicators.reporting import target_for, target_words
 from indicators.roles import OFFICER, has_role, is_performance_team
 from indicators.workflow import (
     STATE_LABELS,
@@ -184,7 +184,7 @@ def _context_for(line) -> dict:
         rating = rate(line.value.value, spec, indicator.polarity_enum, indicator.tolerance)
     return {
         "earlier": earlier,
-        "target": target.spec().describe(indicator.decimal_places) if target else "No target",
+        "target": target_words(indicator, line.period, target),
         "rating": rating,
     }
 

@@ -10,7 +10,14 @@ from indicators.charts import spc_chart
 from indicators.models import Comparator, ComparatorArea, Indicator, Value
 from indicators.periods import FinancialQuarter, Period
 from indicators.rag import Direction, Rag, TargetSpec
-from indicators.reporting import assess, comparator_text, comparators_for, value_in_quarter
+from indicators.reporting import (
+    assess,
+    comparator_text,
+    comparators_for,
+    describe_target,
+    target_for,
+    value_in_quarter,
+)
 from indicators.spc import Assurance, NotEnoughData, Variation
 from recovery_plans.rules import PlanRef, plan_state
 
@@ -53,6 +60,8 @@ class Row:
     target: str
     rag: Rag | None
     direction: Direction | None
+    rag_reason: str = ""
+    judged: bool = False
     comparators: dict[str, str] = field(default_factory=dict)
     # The same comparators and target as figures and factors, for the Excel export.
     comparator_figures: dict[str, Comparator] = field(default_factory=dict)
@@ -83,7 +92,11 @@ class Row:
 
     @property
     def rag_word(self) -> str:
-        return self.rag.label if self.rag else "Not rated"
+        if self.rag is not None and self.judged:
+            return f"{self.rag.label} (judgement): {self.rag_reason}"
+        if self.rag is not None:
+            return self.rag.label
+        return f"Not rated ({self.rag_reason})" if self.rag_reason else "Not rated"
 
     @property
     def direction_word(self) -> str:
@@ -118,6 +131,14 @@ def _year_end(indicator: Indicator, year) -> Rag | None:
     return None
 
 
+def _spec(indicator: Indicator, quarter: FinancialQuarter, current: Value | None):
+    """The quarter's target as factors, shown even before the quarter has a figure."""
+    if current is not None:
+        return None
+    target = target_for(indicator, quarter)
+    return target.spec() if target else None
+
+
 def build_rows(
     indicators: list[Indicator],
     quarter: FinancialQuarter,
@@ -144,15 +165,17 @@ def build_rows(
                 ],
                 current=_cell(indicator, current, quarter),
                 value=current,
-                target=target.spec().describe(indicator.decimal_places) if target else "-",
+                target=(assessment.target_text if current else describe_target(indicator, quarter)),
                 rag=assessment.rag,
+                rag_reason=assessment.reason,
+                judged=assessment.judged,
                 direction=assessment.direction,
                 comparators={
                     area: comparator_text(indicator, c, current.period)
                     for area, c in comparators.items()
                 },
                 comparator_figures=comparators,
-                target_spec=target.spec() if target else None,
+                target_spec=target.spec() if target else _spec(indicator, quarter, current),
                 variation=variation,
                 assurance=assurance,
             )

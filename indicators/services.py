@@ -97,6 +97,19 @@ def write_commentary(
 
 
 @transaction.atomic
+def set_judgement(*, value: Value, rag: str, reason: str, by) -> Value:
+    """The performance team's own rating of a published figure, with the reason, in place
+    of the computed one (an empty `rag` goes back to the computed rating). Recorded in the
+    figure's history like any other change."""
+    if value.state != ValueState.PUBLISHED or not value.is_current:
+        raise ValidationError(
+            {"judged_rag": "Only the published figure of a period can be rated by judgement."}
+        )
+    value.judged_rag, value.judgement_reason = rag, reason.strip() if rag else ""
+    return _save(value, by)
+
+
+@transaction.atomic
 def set_target(
     *, indicator: Indicator, year: Period, period: Period | None = None, by=None, **fields
 ) -> Target:

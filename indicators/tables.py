@@ -30,15 +30,22 @@ class BaseTable(tables.Table):
         default = "-"
 
 
-def rag_badge(rag) -> str:
+def rag_badge(rag, *, judged: bool = False) -> str:
     if rag is None:
         return format_html('<strong class="govuk-tag rag rag--none">{}</strong>', "Not rated")
     return format_html(
         '<strong class="govuk-tag rag rag--{}"><span aria-hidden="true">{} </span>{}</strong>',
         rag.value,
         rag.symbol,
-        rag.label,
+        f"{rag.label} (judgement)" if judged else rag.label,
     )
+
+
+def rag_reason(reason: str) -> str:
+    """Under a rating: why a figure is not rated, or the reason given for a judgement."""
+    if not reason:
+        return ""
+    return format_html('<span class="govuk-body-s app-rag-reason">{}</span>', reason)
 
 
 def plan_note(row) -> str:
@@ -219,7 +226,16 @@ class ScorecardTable(BaseTable):
         cells += [
             (numeric, self.columns["current"].header, row.current.text),
             (plain, "Target", row.target),
-            (plain, "Rating", format_html("{}{}", rag_badge(row.rag), plan_note(row))),
+            (
+                plain,
+                "Rating",
+                format_html(
+                    "{}{}{}",
+                    rag_badge(row.rag, judged=row.judged),
+                    rag_reason(row.rag_reason),
+                    plan_note(row),
+                ),
+            ),
             (plain, "Direction of travel", direction_badge(row.direction)),
             (plain, "Variation (SPC)", spc_badge(row.variation)),
             (plain, "Assurance (SPC)", spc_badge(row.assurance)),
@@ -242,7 +258,7 @@ class ScorecardTable(BaseTable):
         return format_html('<abbr title="{}">{}</abbr>', polarity.label, polarity.short)
 
     def render_rag(self, record):
-        return rag_badge(record.rag)
+        return rag_badge(record.rag, judged=record.judged)
 
     def render_direction(self, record):
         return direction_badge(record.direction)
@@ -263,8 +279,10 @@ class ValuesTable(BaseTable):
     class Meta(BaseTable.Meta):
         orderable = False
 
-    def render_rag(self, value):
-        return rag_badge(value)
+    def render_rag(self, value, record):
+        return format_html(
+            "{}{}", rag_badge(value, judged=record["judged"]), rag_reason(record["reason"])
+        )
 
     def render_direction(self, value):
         return direction_badge(value)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("scorecard/export.csv", views.export_csv, name="export_csv"),
     path("scorecard/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("indicators/<str:reference>/", views.indicator_detail, name="detail"),
+    path("indicators/<str:reference>/judgement/", views.set_judged_rating, name="set_judgement"),
     path("indicators/<str:reference>/history.csv", views.indicator_history_csv, name="history"),
 ]

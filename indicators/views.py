@@ -5,11 +5,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from io import BytesIO
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, Max, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from comparators.comparison import Benchmarks, attach_rankings
@@ -33,7 +37,7 @@ from indicators.periods import (
     Snapshot,
 )
 from indicators.rag import Rag
-from indicators.reporting import assess
+from indicators.reporting import assess, stretch_goals
 from indicators.roles import can_edit_figures, is_performance_team
 from indicators.scorecard import (
     Row,
@@ -43,6 +47,7 @@ from indicators.scorecard import (
     quarter_columns,
     summarise,
 )
+from indicators.services import set_judgement
 from indicators.tables import ScorecardTable, ValuesTable
 from indicators.workflow import due_periods
 from recovery_plans.rules import NEEDED, plan_state, plans_by_indicator
@@ -304,12 +309,10 @@ def indicator_detail(request, reference: str):
                 "period": str(value.period),
                 "figure": " ".join(filter(None, [value.display, value.qualifier])),
                 "status": value.get_status_display(),
-                "target": (
-                    assessment.target.spec().describe(indicator.decimal_places)
-                    if assessment.target
-                    else "-"
-                ),
+                "target": assessment.target_text,
                 "rag": assessment.rag,
+                "reason": assessment.reason,
+                "judged": assessment.judged,
                 "direction": assessment.direction,
             }
         )
@@ -328,12 +331,17 @@ def indicator_detail(request, reference: str):
             "plan_reason": reason,
             "can_write_plan": state == NEEDED and can_edit_figures(request.user, indicator),
             "indicator": indicator,
+            "stretch_goals": stretch_goals(indicator),
             "table": ValuesTable(rows),
             "chart": trend_figure(indicator),
             "spc": spc_view(indicator),
             "latest_commentary": commentary[0] if commentary else None,
             "earlier_commentary": commentary[1:],
             "history": audit_trail(indicator)[:50] if team else None,
+            "judgeable": (
+                [v for v in indicator.values.all() if v.value is not None] if team else None
+            ),
+            "ratings": list(Rag),
             "comparison": comparison,
             "comparison_figure": (
                 comparator_figure(indicator, comparison.council_value) if comparison else ""
@@ -342,6 +350,45 @@ def indicator_detail(request, reference: str):
             "can_import_comparators": team,
         },
     )
+
+
+@login_required
+@require_POST
+def set_judged_rating(request, reference: str):
+    """The performance team rates one of the indicator's figures by judgement, or goes back
+    to the computed rating; the reason is printed beside it wherever it is shown."""
+    if not is_performance_team(request.user):
+        raise PermissionDenied("Only the performance team can rate a figure by judgement.")
+    indicator = get_object_or_404(Indicator, reference=reference)
+    chosen = request.POST.get("figure", "")
+    figure = (
+        Value.objects.published().filter(indicator=indicator, pk=int(chosen)).first()
+        if chosen.isdigit()
+        else None
+    )
+    rating = request.POST.get("rating", "")
+    if figure is None:
+        messages.error(request, "Figure: choose one of the indicator's published figures.")
+    elif rating not in {"", *Rag}:
+        messages.error(request, "Rating: choose On track, Slightly below or Requires improvement.")
+    else:
+        try:
+            set_judgement(
+                value=figure, rag=rating, reason=request.POST.get("reason", ""), by=request.user
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                label = "Reason" if field == "judgement_reason" else "Rating"
+                for problem in problems:
+                    messages.error(request, f"{label}: {problem}")
+        else:
+            messages.success(
+                request,
+                f"{figure.period} is rated {Rag(rating).label.lower()} by judgement."
+                if rating
+                else f"{figure.period} is rated as computed again.",
+            )
+    return redirect(f"{reverse('indicators:detail', args=[reference])}#judgement")
 
 
 def _plan_standing(indicator: Indicator, plans) -> tuple[str | None, Value | None, str]:

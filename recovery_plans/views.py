@@ -144,11 +144,7 @@ def performance(plan: RecoveryPlan) -> list[Performance]:
                 indicator=indicator,
                 previous=previous_value(indicator, value) if value else None,
                 value=value,
-                target=(
-                    assessment.target.spec().describe(indicator.decimal_places)
-                    if assessment.target
-                    else "-"
-                ),
+                target=assessment.target_text,
                 rag=assessment.rag,
             )
         )

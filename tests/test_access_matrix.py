@@ -139,6 +139,7 @@ def urls_for(world) -> dict[str, str]:
         "indicators:export_xlsx": reverse("indicators:export_xlsx"),
         "indicators:detail": reverse("indicators:detail", args=["SW06"]),
         "indicators:history": reverse("indicators:history", args=["SW06"]),
+        "indicators:set_judgement": reverse("indicators:set_judgement", args=["SW06"]),
         "comparators:index": reverse("comparators:index"),
         "comparators:upload": reverse("comparators:upload"),
         "comparators:measure_create": reverse("comparators:measure_create"),
@@ -253,6 +254,7 @@ EXPECTED = {
     "indicators:summary": (302, 403, 200, 200, 200, 200, 403, 200),
     # An indicator's audit trail: the performance team.
     "indicators:history": (403, 403, 403, 403, 200, 403, 403, 200),
+    "indicators:set_judgement": (302, 405, 405, 405, 405, 405, 405, 405),
     # National comparators: imports, measure codes and groups are the performance team's.
     "comparators:index": (302, 403, 403, 403, 200, 403, 403, 200),
     "comparators:upload": (302, 403, 403, 403, 200, 403, 403, 200),

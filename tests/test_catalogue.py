@@ -24,6 +24,13 @@ from indicators.periods import parse_period
 from indicators.services import record_value
 from indicators.workflow import Entry, save_entry
 
+# Every "not a period" message ends with the forms a period may be written in.
+PERIOD_FORMS = (
+    'one of: financial or academic year "2017/18"; quarter "Q3 2017/18"; month "Dec 2016"; '
+    'year to date "Apr - Sept 2017", "April to September 2017/18" or "Month 6 2017/18"; '
+    'quarters of a calendar year "Q1-3 2017"; calendar year "2017"; term "Autumn term 2012"; '
+    'rolling window "Jul 16 - Jun 17"; snapshot "as at 31 March 2018"'
+)
 PAGE = "/returns/catalogue/"
 CHECK = "/returns/catalogue/check/"
 
@@ -248,7 +255,8 @@ def test_every_bad_cell_is_listed_by_sheet_cell_and_reason_and_nothing_is_saved(
         "Targets F2 (SW02): a year-end target has no low",
         "Targets F3 (SW02): The low end of the range (5) is above the high end (4)",
         "Targets E4 (OLD1): 'x' is not a number",
-        'History B2 (OLD1): "Q5 2017/18" is not a period: a quarter must be Q1 to Q4, not Q5',
+        'History B2 (OLD1): "Q5 2017/18" is not a period: a quarter must be Q1 to Q4, not Q5. '
+        "Periods are written as " + PERIOD_FORMS,
         "History C3 (OLD1): '12%' is a percentage, but this measure is a count",
         "History C4 (OLD1): '41, 554' is not a number",
         "History C5 (OLD1): give a figure or say why it is missing",
@@ -325,15 +333,14 @@ def test_every_sheet_is_checked_even_where_a_catalogue_row_has_a_problem(priya):
         "Money, Number",
         "Catalogue J4 (SW02): 'Fortnightly' is not a frequency: use Monthly, Quarterly, "
         "Annual, Academic year, Termly, Rolling",
-        'Targets B2 (SW01): "next year" is not a period we recognise; write it like '
-        '"Q3 2017/18", "2017/18", "Dec 2016", "Jul 16 - Jun 17", "Autumn term 2012" or '
-        '"as at 31 March 2018"',
+        'Targets B2 (SW01): "next year" is not a period we recognise; write it as ' + PERIOD_FORMS,
         "Targets E2 (SW01): 'x' is not a number",
         "Targets F3 (SW01): The low end of the range (5) is above the high end (4)",
         "Targets C4 (SW01): 'Sometimes' is not a kind of target: use Year-end, Profiled, "
         "Baseline, Range, Stretch, None",
         "Targets E4 (SW01): 'y' is not a number",
-        'History B2 (SW01): "Q5 2017/18" is not a period: a quarter must be Q1 to Q4, not Q5',
+        'History B2 (SW01): "Q5 2017/18" is not a period: a quarter must be Q1 to Q4, not Q5. '
+        "Periods are written as " + PERIOD_FORMS,
         "History C2 (SW01): 'lots' is not a number",
         "History E2 (SW01): 'Guess' is not a status: use Provisional, Estimate or Final",
         "History B5 (SW01): duplicate figure for Q2 2017/18: also on row 4",
@@ -724,3 +731,37 @@ def test_a_catalogue_with_a_cell_at_the_last_column_is_refused_before_it_is_read
     assert "A sheet of the workbook reaches column XFD" in response.text
     assert not Indicator.objects.exists()
     assert list(uploads.glob("*.xlsx")) == []
+
+
+def test_year_to_date_figures_import_in_the_forms_papers_print(client, priya):
+    data = workbook(
+        [indicator_row("SW01", unit="Count", decimal_places=0, year_to_date="Sum")],
+        [],
+        [
+            row(HISTORY, reference="SW01", period="Apr - Sept 2011", figure="40"),
+            row(HISTORY, reference="SW01", period="April to October 2011/12", figure="45"),
+            row(HISTORY, reference="SW01", period="Month 7 2010/11", figure="50"),
+            row(HISTORY, reference="SW01", period="Q1-3 2017", figure="12"),
+        ],
+    )
+    result = import_catalogue(data, by=priya)
+    assert result.problems == []
+    assert sorted(str(v.period) for v in Value.objects.all()) == [
+        "2010/11 year to date (Apr - Oct)",
+        "2011/12 year to date (Apr - Oct)",
+        "2011/12 year to date (Apr - Sept)",
+        "Q1-3 2017",
+    ]
+
+
+def test_the_instructions_list_every_form_of_period_with_an_example(client, priya):
+    client.force_login(priya)
+    book = load_workbook(io.BytesIO(client.get(f"{PAGE}template.xlsx").content))
+    guide = {row[0]: row[1] for row in book["Instructions"].iter_rows(values_only=True)}
+    assert guide["Periods"].startswith("Targets and History periods may be written")
+    assert guide["Year to date"] == (
+        '"Apr - Sept 2017", "April to September 2017/18", "Month 6 2017/18"'
+    )
+    assert guide["Quarter"] == '"Q3 2017/18"'
+    assert guide["Quarters of a calendar year"] == '"Q1-3 2017"'
+    assert guide["Snapshot"] == '"as at 31 March 2018"'

@@ -31,6 +31,14 @@ from indicators.reporting import assess
 
 RETURN = "/returns/2017-18/Q3/"
 
+# Every "not a period" message ends with the forms a period may be written in.
+PERIOD_FORMS = (
+    'one of: financial or academic year "2017/18"; quarter "Q3 2017/18"; month "Dec 2016"; '
+    'year to date "Apr - Sept 2017", "April to September 2017/18" or "Month 6 2017/18"; '
+    'quarters of a calendar year "Q1-3 2017"; calendar year "2017"; term "Autumn term 2012"; '
+    'rolling window "Jul 16 - Jun 17"; snapshot "as at 31 March 2018"'
+)
+
 
 @pytest.fixture
 def a_return(make_indicator, alice):
@@ -233,7 +241,7 @@ def test_percent_formatted_targets_are_percentages_and_45_percent_is_then_off_tr
     assert rating.rag is not Rag.GREEN and rating.rag is Rag.RED
     client.force_login(priya)
     page = client.get("/indicators/PC01/").text
-    assert 'data-label="Target">48.5</td>' in page
+    assert 'data-label="Target">48.5%</td>' in page
     assert (
         'data-label="Rating"><strong class="govuk-tag rag rag--red"><span aria-hidden="true">'
         "■ </span>Requires improvement</strong>"
@@ -323,7 +331,7 @@ def test_a_date_in_a_period_column_is_the_month_it_shows(
             datetime(2011, 9, 15),
             "d-mmm-yy",
             "History B2 (PC01): this cell holds the date 15 Sep 2011, a day, not a period: "
-            "type the period as text, e.g. Sep 2011",
+            "type the period as text, e.g. Sep 2011; periods are written as " + PERIOD_FORMS,
         ),
         (
             "Monthly",

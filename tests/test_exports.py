@@ -23,7 +23,7 @@ def test_csv_has_the_pages_columns_and_words_for_ratings(client, make_indicator)
     assert header[4:8] == ["Q4 2016/17", "Q1 2017/18", "Q2 2017/18", "Q3 2017/18"]
     assert header[8:11] == ["Target", "Rating", "Direction of travel"]
     assert row[1:4] == ["SW02", "Contacts leading to referral", "H"]
-    assert row[6:11] == ["29.6%", "34.8%", "40.0", "Requires improvement", "Improving"]
+    assert row[6:11] == ["29.6%", "34.8%", "40.0%", "Requires improvement", "Improving"]
 
 
 def test_exports_apply_the_pages_filters(client, make_indicator):
@@ -50,7 +50,7 @@ def test_xlsx_holds_the_csvs_rows_with_its_figures_as_numbers(client, make_indic
     assert _in_common(book_header, book_rows, words) == _in_common(header, rows, words)
     figures = ["Q2 2017/18", "Q3 2017/18", "Target"]
     assert _in_common(book_header, book_rows, figures) == [[0.296, 0.348, 0.4]]
-    assert _in_common(header, rows, figures) == [["29.6%", "34.8%", "40.0"]]
+    assert _in_common(header, rows, figures) == [["29.6%", "34.8%", "40.0%"]]
 
 
 def test_libreoffice_opens_the_xlsx_and_reads_the_same_table(client, make_indicator, tmp_path):

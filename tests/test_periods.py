@@ -245,3 +245,49 @@ def test_period_invariants(period):
 @given(periods.filter(lambda p: not isinstance(p, (Snapshot, CalendarQuarters))))
 def test_previous_does_not_overlap(period):
     assert period.previous().end < period.start
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Apr - Sept 2011", "2011/12 year to date (Apr - Sept)"),
+        ("Apr-Sep 2011", "2011/12 year to date (Apr - Sept)"),
+        ("Apr - Feb 2012", "2011/12 year to date (Apr - Feb)"),
+        ("April to September 2011/12", "2011/12 year to date (Apr - Sept)"),
+        ("Apr - Dec 2017/18", "2017/18 year to date (Apr - Dec)"),
+        ("Month 6 2022/23", "2022/23 year to date (Apr - Sept)"),
+        ("Month 12 2022/23", "2022/23 year to date (Apr - Mar)"),
+        ("Month 1 2022-23", "2022/23 year to date (Apr - Apr)"),
+        ("Q1-3 2017", "Q1-3 2017"),
+    ],
+)
+def test_year_to_date_is_read_in_the_forms_papers_print(text, label):
+    assert parse_period(text).label == label
+    assert parse_period(label) == parse_period(text)
+
+
+def test_a_month_of_the_financial_year_must_be_one_to_twelve():
+    with pytest.raises(PeriodError) as caught:
+        parse_period("Month 13 2022/23")
+    assert "a financial year has months 1 (April) to 12, not 13" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["next year", "Q5 2017/18", "2017/19", "Month 0 2022/23"])
+def test_every_not_a_period_message_lists_each_form_with_an_example(text):
+    with pytest.raises(PeriodError) as caught:
+        parse_period(text)
+    message = str(caught.value)
+    assert "is not a period" in message
+    for example in (
+        '"2017/18"',
+        '"Q3 2017/18"',
+        '"Dec 2016"',
+        '"Apr - Sept 2017"',
+        '"April to September 2017/18"',
+        '"Month 6 2017/18"',
+        '"Q1-3 2017"',
+        '"Autumn term 2012"',
+        '"Jul 16 - Jun 17"',
+        '"as at 31 March 2018"',
+    ):
+        assert example in message

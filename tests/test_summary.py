@@ -63,7 +63,7 @@ def test_newly_requiring_improvement_and_back_on_target(make_indicator):
     result = _draft()
     assert result.concerns == [
         "The percentage of reviews completed on time worsened from 41.0% to 30.5%, now "
-        "requiring improvement against a target of 40.0."
+        "requiring improvement against a target of 40.0%."
     ]
     assert result.highlights == [
         "Carers assessed in the quarter improved from 20 to 45, back on target (40)."
