@@ -128,7 +128,7 @@ def test_scorecard_xlsx_puts_notes_counts_and_periods_in_their_own_columns(
     assert contacts["Q3 2017/18 note"].value == "(2,467)"
     assert referrals["Q1 2017/18"].value is None
     assert referrals["Q1 2017/18 note"].value == "New measure"
-    assert referrals["Target note"].value == "increase by 5% from 32.0"
+    assert referrals["Target note"].value == "increase by 5% from 32.0%"
     assert referrals["England average period"].value == "2016/17"
     # Every cell of a figure column is a number or empty: no figure is left as text.
     figure_columns = [h for h in header if h[:1] == "Q" and h[-4:] not in ("note", "riod")]
