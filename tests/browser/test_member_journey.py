@@ -25,7 +25,7 @@ def test_member_reads_the_scorecard_filters_it_and_opens_an_indicator(demo_site,
     assert axe_violations(page) == []
 
     page.get_by_role(
-        "link", name="Percentage of completed assessments which took over 45 days"
+        "link", name="Percentage of completed assessments which took over 45 days", exact=True
     ).click()
     page.wait_for_selector("#trend-chart .main-svg")
     assert page.locator("h1").inner_text() == (
