@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Indicator
 from indicators.rag import Polarity, TargetSpec, Tolerance, rate
-from indicators.scorecard import build_rows
+from reporting.scorecard import build_rows
 from tests.factories import bulk_scorecard
 from tests.test_admin import build_indicators, changelist_queries
 
@@ -124,8 +124,8 @@ def _return_workbook(make_indicator, owner, how_many: int) -> bytes:
 
     from openpyxl import Workbook
 
-    from indicators.imports import HEADERS
     from indicators.periods import FinancialQuarter
+    from returns.workbook import HEADERS
 
     quarters = [FinancialQuarter(2013 + i // 4, i % 4 + 1) for i in range(20)]
     book = Workbook()
@@ -158,7 +158,7 @@ def _return_workbook(make_indicator, owner, how_many: int) -> bytes:
 
 
 def test_import_queries_50_indicators_by_20_periods(priya, make_indicator):
-    from indicators.imports import import_figures
+    from returns.workbook import import_figures
 
     data = _return_workbook(make_indicator, priya, 50)
     with CaptureQueriesContext(connection) as captured:
@@ -167,7 +167,7 @@ def test_import_queries_50_indicators_by_20_periods(priya, make_indicator):
 
 
 def test_import_500_indicators_by_20_periods(priya, make_indicator):
-    from indicators.imports import import_figures, read_sheets
+    from returns.workbook import import_figures, read_sheets
 
     data = _return_workbook(make_indicator, priya, 500)
     read = median_seconds(lambda: read_sheets(data))
@@ -285,11 +285,11 @@ def _chromium_pdf_seconds(html: str, workdir) -> float:
 
 def _pack_seconds(meeting) -> tuple[float, int, str]:
     """Seconds to render the public pack as the worker does, its pages, and its body HTML."""
-    from meetings import services
+    from meetings import selectors, tasks
     from meetings.pack import pack_body_html, pack_context, render_pack
 
-    items = [i for i in services.items_queryset(meeting) if i.part == 1]
-    services.prepare_appendices(items)
+    items = [i for i in selectors.items_queryset(meeting) if i.part == 1]
+    tasks.prepare_appendices(items)
     started = time.perf_counter()
     rendered = render_pack(meeting, items, full=False)
     elapsed = time.perf_counter() - started
@@ -302,8 +302,8 @@ def test_agenda_pack_rendering(db, client, tmp_path, monkeypatch):
     same HTML, and downloading a published pack (a stored file: the renderer is not run)."""
     import weasyprint
 
-    from indicators.demo import load_demo
-    from meetings import services
+    from demo.council import load_demo
+    from meetings import selectors
     from meetings.models import Meeting
     from tests.factories import agenda
 
@@ -326,7 +326,7 @@ def test_agenda_pack_rendering(db, client, tmp_path, monkeypatch):
     report("agenda_pack_100_pages_chromium_seconds", f"{chromium:.2f}")
     report("agenda_pack_100_pages_ratio_to_chromium", f"{weasy / chromium:.2f}")
 
-    issue = services.current_issue(demo)
+    issue = selectors.current_issue(demo)
     calls = []
     real = weasyprint.HTML
     monkeypatch.setattr(weasyprint, "HTML", lambda *a, **k: calls.append(1) or real(*a, **k))

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from bench.test_bench import median_seconds, report
-from indicators.catalogue import CATALOGUE, HISTORY, SHEETS, TARGETS, import_catalogue
 from indicators.models import Indicator, Section, Service, Value
 from indicators.periods import FinancialQuarter, FinancialYear, Month, RollingWindow
-from indicators.workbooks import read_sheets
+from onboarding.catalogue import CATALOGUE, HISTORY, SHEETS, TARGETS, import_catalogue
+from spreadsheets.workbooks import read_sheets
 
 YEARS = 5
 

@@ -22,11 +22,11 @@ from django.db.models.functions import Cast
 
 from comparators import formats
 from comparators.models import Area, AreaKind, ComparatorValue, ImportRun, Measure, MeasureCode
-from indicators import excel_cells
 from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Frequency
 from indicators.periods import ACADEMIC_YEAR, Period, PeriodError, parse_period
 from scorecard.bulk import insert
+from spreadsheets import excel_cells
 
 MAX_BYTES = 20 * 1024 * 1024
 BATCH_SIZE = 5000  # new areas

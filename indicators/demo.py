@@ -2,7 +2,6 @@
 Quarter 3 and Quarter 4 2017/18 performance reports (fixtures/demo_council.json), and one
 demo user per role."""
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
 
 from indicators import roles, services
 from indicators.models import Scorecard, Section, Service
@@ -46,7 +44,7 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text in (None, "") else Decimal(text)
 
 
-def _ensure_users() -> dict:
+def ensure_users() -> dict:
     roles.ensure_role_groups()
     users = {}
     for demo in DEMO_USERS:
@@ -60,44 +58,6 @@ def _ensure_users() -> dict:
             user.groups.set([Group.objects.get(name=demo.role)])
         users[demo.username] = user
     return users
-
-
-@transaction.atomic
-def load_demo(path: Path = DEMO_FILE, *, meetings: bool = True) -> dict[str, int]:
-    """Load (or refresh) the demo council; safe to run any number of times. Without
-    `meetings`, the committee meetings (and the rendering of their packs) are left out."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    users = _ensure_users()
-    by = users["performance"]
-    sections = {}
-    for entry in data["sections"]:
-        section, _ = Section.objects.update_or_create(
-            name=entry["name"], defaults={"order": entry["order"]}
-        )
-        sections[section.name] = section
-    service_rows = {name: Service.objects.get_or_create(name=name)[0] for name in data["services"]}
-    counts = {"indicators": 0, "values": 0, "targets": 0, "comparators": 0, "commentaries": 0}
-    from risks.demo import load_register
-
-    children = {ref: users["officer"] for ref in ("CR2", "CR3", "CR4", "CR8")}
-    counts["risk and opportunity entries"] = load_register(
-        {**children, "default": users["officer2"]}
-    )
-    for order, item in enumerate(data["indicators"], start=1):
-        load_indicator(item, sections, service_rows, users, order=order, counts=counts, by=by)
-    from recovery_plans.demo import load_plans
-
-    plans = load_plans(sections, service_rows, users, first_order=len(data["indicators"]) + 1)
-    for name, number in plans.items():
-        counts[name] = counts.get(name, 0) + number
-    from comparators.demo import load_comparators
-
-    counts.update(load_comparators(by=by))
-    if meetings:
-        from meetings.demo import load_meetings
-
-        counts.update(load_meetings(users))
-    return counts
 
 
 def load_indicator(item: dict, sections, service_rows, users, *, order: int, counts: dict, by):
@@ -197,3 +157,18 @@ def _set_target(indicator, target: dict, by):
         note=target.get("note", ""),
         by=by,
     )
+
+
+def load_indicators(data: dict, users: dict, *, counts: dict, by) -> tuple[dict, dict]:
+    """The demo file's sections, services and indicators with their figures; returns the
+    sections and services by name, for the recovery plans' indicators."""
+    sections = {}
+    for entry in data["sections"]:
+        section, _ = Section.objects.update_or_create(
+            name=entry["name"], defaults={"order": entry["order"]}
+        )
+        sections[section.name] = section
+    service_rows = {name: Service.objects.get_or_create(name=name)[0] for name in data["services"]}
+    for order, item in enumerate(data["indicators"], start=1):
+        load_indicator(item, sections, service_rows, users, order=order, counts=counts, by=by)
+    return sections, service_rows

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from indicators.models import Section, Service
 from indicators.periods import FINANCIAL_YEAR, PeriodError, parse_period
 from indicators.rag import Direction, Rag
-from indicators.scorecard import NOT_RATED
 from indicators.spc import Assurance, Variation
+from reporting.scorecard import NOT_RATED
 
 RAG_CHOICES = [("", "Any rating")] + [(r.value, r.label) for r in Rag] + [(NOT_RATED, "Not rated")]
 DIRECTION_CHOICES = [("", "Any direction")] + [(d.value, d.label) for d in Direction]

@@ -232,6 +232,30 @@ class Indicator(models.Model):
         )
 
 
+def due_periods(indicator: "Indicator", quarter: periods.FinancialQuarter) -> list[periods.Period]:
+    """The periods an indicator's return asks for in a quarter, allowing for its lag."""
+    for _ in range(indicator.reporting_lag):
+        quarter = quarter.previous()
+    frequency = indicator.frequency
+    if frequency == Frequency.QUARTERLY:
+        return [quarter]
+    if frequency == Frequency.MONTHLY:
+        first = periods.Month(quarter.start.year, quarter.start.month)
+        return [first, first.plus(1), first.plus(2)]
+    if frequency == Frequency.ANNUAL:
+        return [quarter.financial_year] if quarter.quarter == 4 else []
+    if frequency == Frequency.ROLLING:
+        last = periods.Month(quarter.end.year, quarter.end.month)
+        return [periods.RollingWindow(last.plus(-11), last)]
+    if frequency == Frequency.ACADEMIC_YEAR:
+        year = periods.AcademicYear(quarter.end.year - 1)
+        return [year] if quarter.contains(year.end) else []
+    if frequency == Frequency.TERMLY:
+        terms = [periods.Term(s, quarter.end.year) for s in ("autumn", "spring", "summer")]
+        return [t for t in terms if quarter.contains(t.end)]
+    return []
+
+
 class Scorecard(models.Model):
     """A financial year's corporate scorecard: the indicators reported that year."""
 

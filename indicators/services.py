@@ -36,7 +36,7 @@ def record_value(
 ) -> Value:
     """Record a figure that is already published (history from past reports, the demo
     council): it is visible at once. Figures entered for a period go through the return
-    (indicators.workflow) instead."""
+    (returns.workflow) instead."""
     row = Value.objects.current().filter(indicator=indicator, period=period).first() or Value(
         indicator=indicator, period=period
     )

@@ -2,13 +2,12 @@
 
 import csv
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, Max, Q
+from django.db.models import Exists, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,30 +15,41 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from comparators.comparison import Benchmarks, attach_rankings
-from comparators.comparison import figure as comparator_figure
 from indicators.audit import audit_trail
-from indicators.charts import spc_view, trend_figure
-from indicators.exports import scorecard_records, scorecard_workbook, spreadsheet_text
 from indicators.forms import ScorecardFilterForm
 from indicators.models import (
     Indicator,
-    Publication,
     Scorecard,
     Section,
     Value,
     published_commentary,
 )
 from indicators.periods import (
-    FINANCIAL_QUARTER,
-    FINANCIAL_YEAR,
     FinancialQuarter,
-    Snapshot,
 )
 from indicators.rag import Rag
-from indicators.reporting import assess, stretch_goals
-from indicators.roles import can_edit_figures, is_performance_team
-from indicators.scorecard import (
+from indicators.roles import (
+    CLERK,
+    OFFICER,
+    PERFORMANCE_TEAM,
+    can_edit_figures,
+    is_performance_team,
+    role_names,
+)
+from indicators.services import set_judgement
+from indicators.tables import ScorecardTable, ValuesTable
+from meetings.models import Report
+from meetings.permissions import can_edit_report
+from meetings.selectors import is_item_published
+from recovery_plans.rules import NEEDED, plan_state
+from reporting.assessment import assess, stretch_goals
+from reporting.charts import spc_view, trend_figure
+from reporting.comparators import Benchmarks, attach_rankings
+from reporting.comparators import figure as comparator_figure
+from reporting.exports import scorecard_records, scorecard_workbook
+from reporting.plans import plans_by_indicator
+from reporting.quarters import PartPublished, latest_complete
+from reporting.scorecard import (
     Row,
     Summary,
     build_rows,
@@ -47,10 +57,8 @@ from indicators.scorecard import (
     quarter_columns,
     summarise,
 )
-from indicators.services import set_judgement
-from indicators.tables import ScorecardTable, ValuesTable
-from indicators.workflow import due_periods
-from recovery_plans.rules import NEEDED, plan_state, plans_by_indicator
+from reporting.summary import draft
+from spreadsheets.guard import spreadsheet_text
 
 
 def home(request):
@@ -66,63 +74,7 @@ class ScorecardView:
     rows: list[Row] = field(default_factory=list)
     summary: Summary | None = None
     notice: str = ""
-    part_published: "PartPublished | None" = None
-
-
-def _latest_reported(up_to: date | None = None) -> FinancialQuarter | None:
-    """The quarter of the latest published quarterly or year figure (up to a date).
-    Rolling windows and snapshots published out of step with the quarters do not move
-    the scorecard on by themselves."""
-    figures = Value.objects.published().filter(value__isnull=False)
-    figures = figures.filter(
-        Q(period__startswith=f"{FINANCIAL_QUARTER}:") | Q(period__startswith=f"{FINANCIAL_YEAR}:")
-    )
-    if up_to is not None:
-        figures = figures.filter(period_end__lte=up_to)
-    latest = figures.aggregate(latest=Max("period_end"))["latest"]
-    return Snapshot(latest).financial_quarter if latest else None
-
-
-@dataclass(frozen=True)
-class PartPublished:
-    """A quarter whose publication has begun but not finished."""
-
-    quarter: FinancialQuarter
-    published: int
-    due: int
-
-
-def _part_published(quarter: FinancialQuarter) -> PartPublished | None:
-    """How far a quarter the performance team has begun to publish has got, or None once
-    every figure due in it is published. A quarter loaded from past papers, with no
-    publication recorded, is complete as it stands."""
-    if not Publication.objects.filter(quarter=quarter).exists():
-        return None
-    year = quarter.financial_year
-    indicators = Indicator.objects.filter(
-        Q(scorecards__year=year) | ~Exists(Scorecard.objects.filter(year=year))
-    ).distinct()
-    due = {(i.pk, p) for i in indicators for p in due_periods(i, quarter)}
-    shown = set(
-        Value.objects.published()
-        .filter(indicator_id__in={pk for pk, _ in due}, period__in={p for _, p in due})
-        .values_list("indicator_id", "period")
-    )
-    published = len(due & shown)
-    return PartPublished(quarter, published, len(due)) if published < len(due) else None
-
-
-def latest_complete(up_to: date | None = None):
-    """The latest quarter with figures whose publication is complete, and the newer one
-    still being published, if any."""
-    latest, partial = _latest_reported(up_to), None
-    while latest is not None:
-        part = _part_published(latest)
-        if part is None:
-            break
-        partial = partial or part
-        latest = _latest_reported(up_to=latest.start - timedelta(days=1))
-    return latest or (partial.quarter if partial else None), partial
+    part_published: PartPublished | None = None
 
 
 def _choose_quarter(data: dict) -> tuple[FinancialQuarter | None, PartPublished | None]:
@@ -431,7 +383,6 @@ def indicator_history_csv(request, reference: str):
 
 
 def _drafting_roles(user) -> bool:
-    from indicators.roles import CLERK, OFFICER, PERFORMANCE_TEAM, role_names
 
     return user.is_superuser or bool(role_names(user) & {CLERK, OFFICER, PERFORMANCE_TEAM})
 
@@ -441,11 +392,6 @@ def draft_summary(request):
     apply), for an officer or clerk to edit and put into a report they are drafting."""
     from django.contrib import messages
     from django.contrib.auth.views import redirect_to_login
-
-    from indicators.summary import draft
-    from meetings.models import Report
-    from meetings.permissions import can_edit_report
-    from meetings.services import is_item_published
 
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

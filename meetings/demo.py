@@ -31,6 +31,7 @@ from meetings.models import (
     PackIssue,
     Report,
 )
+from meetings.tasks import render_issue
 from recovery_plans.models import RecoveryPlan
 from risks.models import Review
 
@@ -88,7 +89,6 @@ def load_meetings(users: dict, *, path: Path = MEETINGS_FILE) -> dict:
 def _issue(meeting: Meeting, items: list[AgendaItem], kind: str, *, at_once=False) -> None:
     """Publish these items as one issue, as the clerk's Publish button does (`at_once`:
     rendered now rather than by the task worker)."""
-    from meetings.tasks import render_issue
 
     issue = PackIssue.objects.create(
         meeting=meeting,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from meetings.models import AgendaItem, Appendix, AppendixKind, Meeting
+from scorecard.pdf import lay_out, write_tagged
 
 ProgressCallback = Callable[[str], None]
 
@@ -90,7 +91,6 @@ def render_pack(
 
     Generated appendices carry their HTML (frozen, or about to be frozen) as `pack_html`;
     `progress` is told each stage."""
-    from scorecard.pdf import lay_out, write_tagged
 
     say = progress or (lambda stage: None)
     context = pack_context(meeting, items, full=full, supplement=supplement)

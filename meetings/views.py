@@ -18,10 +18,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 
-from indicators.exports import spreadsheet_text
 from indicators.roles import is_performance_team
-from meetings import services
-from meetings.appendices import appendix_html, revisions_for
+from meetings import selectors, services
 from meetings.forms import AppendixForm, ItemForm, MeetingForm, MinutesForm, ReportForm
 from meetings.models import (
     AgendaItem,
@@ -36,6 +34,8 @@ from meetings.models import (
 )
 from meetings.permissions import can_edit_report, can_see_exempt, can_see_meeting, is_clerk
 from meetings.templatetags.meeting_tags import pages_text
+from reporting.appendices import appendix_html, revisions_for
+from spreadsheets.guard import spreadsheet_text
 
 
 def _not_public(response, *, exempt: bool):
@@ -70,18 +70,18 @@ def _can_see_item(user, item: AgendaItem, published: set[int]) -> bool:
 
 
 def _visible_items(request, meeting: Meeting) -> tuple[list[AgendaItem], set[int]]:
-    published = services.published_numbers(meeting)
+    published = selectors.published_numbers(meeting)
     items = [
         item
-        for item in services.items_queryset(meeting)
+        for item in selectors.items_queryset(meeting)
         if _can_see_item(request.user, item, published)
     ]
     return items, published
 
 
 def _item(request, meeting: Meeting, number: int) -> tuple[AgendaItem, bool]:
-    published = services.published_numbers(meeting)
-    item = services.items_queryset(meeting).filter(number=number).first()
+    published = selectors.published_numbers(meeting)
+    item = selectors.items_queryset(meeting).filter(number=number).first()
     if item is None or not _can_see_item(request.user, item, published):
         raise Http404("There is no such item.")
     return item, item.number in published
@@ -121,7 +121,7 @@ def meeting_detail(request, pk: int):
     clerk = is_clerk(request.user)
     pending = [i for i in items if not i.is_published]
     problems = (
-        services.publication_problems(meeting, pending)
+        selectors.publication_problems(meeting, pending)
         if clerk and meeting.status != MeetingStatus.HELD
         else []
     )
@@ -219,7 +219,7 @@ def pack(request, pk: int, full: bool = False):
     meeting = _meeting(request, pk)
     if full and not can_see_exempt(request.user):
         raise Http404("There is no such pack.")
-    issue = services.current_issue(meeting)
+    issue = selectors.current_issue(meeting)
     name = f"agenda-pack-{meeting.local_start:%Y-%m-%d}{'-full' if full else ''}.pdf"
     response = _pdf(issue, "full_pack" if full else "public_pack", name)
     return _not_public(response, exempt=True) if full else response
@@ -312,7 +312,7 @@ def search(request):
         published_by_meeting: dict[int, set[int]] = {}
         for item in items[:200]:
             if item.meeting_id not in published_by_meeting:
-                published_by_meeting[item.meeting_id] = services.published_numbers(item.meeting)
+                published_by_meeting[item.meeting_id] = selectors.published_numbers(item.meeting)
             if item.number in published_by_meeting[item.meeting_id] and (
                 item.part == Part.ONE or can_see_exempt(request.user)
             ):
@@ -441,7 +441,7 @@ def item_create(request, pk: int):
     meeting = _meeting(request, pk)
     if meeting.status == MeetingStatus.HELD:
         raise PermissionDenied("The meeting has been held; its agenda is closed.")
-    initial = {"number": services.next_report_number(meeting), "kind": ItemKind.REPORT}
+    initial = {"number": selectors.next_report_number(meeting), "kind": ItemKind.REPORT}
     form = ItemForm(request.POST or None, initial=initial, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -568,8 +568,8 @@ def minutes_edit(request, pk: int):
 
 def _refuse_while_rendering(request, meeting: Meeting, item: AgendaItem):
     """Every write to an item, its report or appendices asks this first."""
-    if request.method == "POST" and item.number in services.rendering_numbers(meeting):
-        messages.error(request, services.ITEM_LOCKED.format(number=item.number))
+    if request.method == "POST" and item.number in selectors.rendering_numbers(meeting):
+        messages.error(request, selectors.ITEM_LOCKED.format(number=item.number))
         return redirect(meeting)
     return None
 

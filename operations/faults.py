@@ -15,8 +15,8 @@ from django.utils.cache import add_never_cache_headers
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from operations.models import WorkerHeartbeat
-from operations.views import WORKER_STALE_AFTER
+from meetings.tasks import fail_stopped_issues
+from operations.models import WORKER_STALE_AFTER, WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,6 @@ def recover_abandoned_tasks(*, lost_worker: str | None = None) -> None:
     `lost_worker`, a worker that knows it dropped what it ran) are queued again, once; a
     second time they have failed. Then any issue of papers whose render so ended is marked
     failed, for the clerk to see and publish again."""
-    from meetings.services import fail_stopped_issues  # with the renderer: not for every 500
 
     # Running tasks before heartbeats: a worker beats before it claims a task, so one that
     # claimed a task listed here has beaten by the time the heartbeats are read.

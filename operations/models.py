@@ -1,4 +1,9 @@
+from datetime import timedelta
+
 from django.db import models
+
+# A worker that has sent no heartbeat for this long is taken to have stopped.
+WORKER_STALE_AFTER = timedelta(seconds=60)
 
 
 class WorkerHeartbeat(models.Model):

@@ -7,8 +7,6 @@ file on a read-only volume) is a readiness failure, not a liveness one: the bala
 stop sending officers who would save figures, but restarting the process would not help,
 so /healthz stays about the process and the database answering."""
 
-from datetime import timedelta
-
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import DatabaseError
@@ -16,9 +14,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from operations.models import WorkerHeartbeat
-
-WORKER_STALE_AFTER = timedelta(seconds=60)
+from operations.models import WORKER_STALE_AFTER, WorkerHeartbeat
 
 
 def _database_up() -> bool:

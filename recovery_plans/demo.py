@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from indicators.demo import load_indicator
 from indicators.models import Indicator
 from indicators.periods import FINANCIAL_YEAR, parse_period
 from recovery_plans import services
@@ -28,7 +29,6 @@ PLANS_FILE = Path(settings.BASE_DIR) / "fixtures" / "recovery_plans.json"
 def load_plans(sections, service_rows, users, *, first_order: int, path: Path = PLANS_FILE):
     """Load the plans and their indicators; plans already there (by title) are left as
     they are, so a demo that has been worked on keeps its changes."""
-    from indicators.demo import load_indicator
 
     data = json.loads(path.read_text(encoding="utf-8"))
     by = users["performance"]

@@ -5,6 +5,7 @@ indicators they own or enter figures for; the performance team changes any. A le
 a login may move their own actions on.
 """
 
+from indicators.models import Indicator
 from indicators.roles import is_performance_team
 
 
@@ -14,7 +15,6 @@ def can_read(user) -> bool:
 
 def editable_indicator_ids(user) -> set[int] | None:
     """The indicators whose plans the user may change; None: every one."""
-    from indicators.models import Indicator
 
     if not can_read(user):
         return set()

@@ -49,27 +49,3 @@ def plan_state(
     if needs_plan(rating, year_end_rating):
         return NEEDED, None
     return None, None
-
-
-def plans_by_indicator(indicator_ids) -> dict[int, list[PlanRef]]:
-    """Every plan of the given indicators, newest first: one query."""
-    from recovery_plans.models import PlanStatus, RecoveryPlan
-
-    through = RecoveryPlan.indicators.through
-    found: dict[int, list[PlanRef]] = {}
-    rows = (
-        through.objects.filter(indicator_id__in=list(indicator_ids))
-        .order_by("-recoveryplan__opened_on", "-recoveryplan_id")
-        .values_list(
-            "indicator_id",
-            "recoveryplan_id",
-            "recoveryplan__title",
-            "recoveryplan__status",
-            "recoveryplan__closed_on",
-        )
-    )
-    for indicator_id, pk, title, status, closed_on in rows:
-        found.setdefault(indicator_id, []).append(
-            PlanRef(pk, title, status == PlanStatus.OPEN, closed_on)
-        )
-    return found

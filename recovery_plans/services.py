@@ -15,7 +15,6 @@ from django.db.models import Max
 from indicators.models import Indicator
 from indicators.periods import Period
 from indicators.rag import Rag
-from indicators.reporting import assess
 from recovery_plans.models import (
     Action,
     ActionLead,
@@ -28,6 +27,7 @@ from recovery_plans.models import (
     StatusChange,
     _calendar_token,
 )
+from reporting.assessment import assess
 
 logger = logging.getLogger(__name__)
 
@@ -209,12 +209,22 @@ def reopen_plan(plan: RecoveryPlan) -> RecoveryPlan:
 
 
 def record_presentation(
-    plan: RecoveryPlan, *, committee: str, meeting_date: date, note: str = ""
+    plan: RecoveryPlan, *, committee: str, meeting_date: date, note: str = "", meeting=None
 ) -> Presentation:
+    """The plan went to a committee meeting. A meeting whose papers are kept here links an
+    earlier record of the same meeting, typed in by hand, rather than repeating it."""
+    if meeting is not None:
+        same = Presentation.objects.filter(
+            plan=plan, committee=committee, meeting_date=meeting_date
+        ).first()
+        if same is not None:
+            same.meeting = meeting
+            same.save(update_fields=["meeting"])
+            return same
     presentation = Presentation(
-        plan=plan, committee=committee, meeting_date=meeting_date, note=note
+        plan=plan, committee=committee, meeting_date=meeting_date, note=note, meeting=meeting
     )
-    _full_clean(presentation, exclude=["plan"])
+    _full_clean(presentation, exclude=["plan", "meeting"])
     presentation.save()
     return presentation
 

@@ -1,8 +1,7 @@
 """Recovery plan pages: the list, a plan (HTML and PDF), editing, the plans needed, the
 actions falling due, and each lead's calendar feed."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -15,13 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from comparators.comparison import plan_table
-from indicators.models import Indicator, Scorecard, Value
-from indicators.periods import FinancialQuarter, Period, PeriodError, parse_period
-from indicators.rag import Rag
-from indicators.reporting import assess, previous_value
+from indicators.models import Indicator, Scorecard
+from indicators.periods import FinancialQuarter, PeriodError, parse_period
 from indicators.roles import is_performance_team
-from indicators.scorecard import build_rows
 from recovery_plans import calendar, services
 from recovery_plans.forms import (
     ActionForm,
@@ -48,13 +43,13 @@ from recovery_plans.permissions import (
     can_update_action,
     editable_indicator_ids,
 )
-from recovery_plans.rules import NEEDED, plans_by_indicator
+from recovery_plans.rules import NEEDED
+from reporting.plans import plan_context, plan_queryset, plans_by_indicator
+from reporting.quarters import latest_complete
+from reporting.scorecard import build_rows
+from scorecard.pdf import tagged_pdf
 
 DUE_WINDOW_DAYS = 30
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _messages_from(error: ValidationError, form) -> None:
@@ -69,7 +64,7 @@ def _messages_from(error: ValidationError, form) -> None:
 @login_required
 def plan_list(request):
     """Every plan, open and closed, with its actions counted: a fixed number of queries."""
-    today = _today()
+    today = timezone.localdate()
     form = PlanFilters(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     plans = (
@@ -115,79 +110,8 @@ def plan_list(request):
     )
 
 
-@dataclass
-class Performance:
-    """An indicator of the plan: the figure for the plan's period beside its target."""
-
-    indicator: Indicator
-    previous: Value | None
-    value: Value | None
-    target: str
-    rag: Rag | None
-
-
-def value_for(indicator: Indicator, period: Period) -> Value | None:
-    """The figure for the plan's period: for exactly it, or the latest ending within it."""
-    candidates = [v for v in indicator.values.all() if period.start <= v.period.end <= period.end]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda v: (v.period == period, v.period.end, -v.period.months))
-
-
-def performance(plan: RecoveryPlan) -> list[Performance]:
-    rows = []
-    for indicator in Indicator.objects.for_report().filter(recovery_plans=plan):
-        value = value_for(indicator, plan.period)
-        assessment = assess(indicator, value)
-        rows.append(
-            Performance(
-                indicator=indicator,
-                previous=previous_value(indicator, value) if value else None,
-                value=value,
-                target=assessment.target_text,
-                rag=assessment.rag,
-            )
-        )
-    return rows
-
-
-def plan_queryset():
-    """Plans with everything their page, PDF or a meeting appendix shows."""
-    return RecoveryPlan.objects.select_related("owner").prefetch_related(
-        "indicators",
-        Prefetch(
-            "actions",
-            queryset=Action.objects.prefetch_related(
-                leads_in_order(), "status_changes__changed_by"
-            ).order_by("number"),
-        ),
-        "presentations",
-        "updates__author",
-    )
-
-
 def _plan(pk: int) -> RecoveryPlan:
     return get_object_or_404(plan_queryset(), pk=pk)
-
-
-def plan_context(plan: RecoveryPlan) -> dict:
-    today = _today()
-    actions = list(plan.actions.all())
-    for action in actions:
-        action.overdue = action.is_overdue(today)
-    rows = performance(plan)
-    # Built from the imported national figures when the plan's indicators have them;
-    # otherwise the table typed into the plan stands.
-    generated = plan_table(plan.period, rows)
-    return {
-        "plan": plan,
-        "performance": rows,
-        "comparative_table": generated.as_dict() if generated else plan.comparative_table,
-        "comparative_generated": generated,
-        "actions": actions,
-        "overdue_count": sum(a.overdue for a in actions),
-        "today": today,
-    }
 
 
 @login_required
@@ -212,7 +136,6 @@ def plan_detail(request, pk: int):
 @login_required
 def plan_pdf(request, pk: int):
     """The plan as the committee papers print it, A4."""
-    from scorecard.pdf import tagged_pdf
 
     plan = _plan(pk)
     html = render_to_string("recovery_plans/plan_print.html", plan_context(plan), request=request)
@@ -454,8 +377,6 @@ def _quarter(request) -> FinancialQuarter | None:
             return parse_period(text, kind="financial_quarter")
         except PeriodError:
             return None
-    from indicators.views import latest_complete
-
     return latest_complete()[0]
 
 
@@ -502,7 +423,7 @@ def due(request):
     lead = Lead.objects.filter(user=request.user).first()
     if ids == set() and lead is None:
         raise PermissionDenied("This list is for the performance team and action leads.")
-    today = _today()
+    today = timezone.localdate()
     actions = (
         Action.objects.exclude(status=ActionStatus.COMPLETE)
         .filter(due_on__lte=today + timedelta(days=DUE_WINDOW_DAYS), plan__status=PlanStatus.OPEN)

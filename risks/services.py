@@ -1,13 +1,11 @@
 """Writes to the register: entries, and the quarterly reviews that freeze them."""
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from indicators.periods import FinancialQuarter
-from risks import scoring
+from reporting.risks import previous_review, travel_of
 from risks.models import Entry, EntryStatus, Review, ReviewEntry, ReviewStatus
 
 
@@ -19,22 +17,6 @@ def save_entry(entry: Entry, *, by=None) -> Entry:
         entry._history_user = by
     entry.save()
     return entry
-
-
-def previous_review(review: Review | None = None) -> Review | None:
-    """The latest closed review (before `review`, when given)."""
-    closed = Review.objects.filter(status=ReviewStatus.CLOSED)
-    if review is not None:
-        closed = closed.exclude(pk=review.pk).filter(ends_on__lt=review.quarter.end)
-    return closed.order_by("-ends_on").first()
-
-
-def travel_of(entry: Entry, previous: dict[int, ReviewEntry]) -> scoring.Travel:
-    """Direction of travel: the officer's override, else from the previous review."""
-    if entry.travel_override:
-        return scoring.Travel(entry.travel_override)
-    before = previous.get(entry.pk)
-    return scoring.direction(before.residual_score if before else None, entry.residual_score)
 
 
 @transaction.atomic
@@ -87,36 +69,3 @@ def close_review(review: Review) -> Review:
     review.status, review.closed_at = ReviewStatus.CLOSED, timezone.now()
     review.save(update_fields=["status", "closed_at"])
     return review
-
-
-@dataclass(frozen=True)
-class Change:
-    """What happened to one entry between two reviews."""
-
-    reference: str
-    title: str
-    what: str  # "added", "closed", "rescored", "new actions"
-    before: int | None = None
-    after: int | None = None
-
-
-def changes_between(before: Review | None, after: Review) -> list[Change]:
-    """Entries added, closed, rescored (residual from and to) or given new actions."""
-    old = {s.entry_id: s for s in before.entries.all()} if before else {}
-    changes = []
-    for snap in after.entries.all():
-        was = old.get(snap.entry_id)
-        if was is None:
-            changes.append(Change(snap.reference, snap.title, "added", None, snap.residual_score))
-            continue
-        if snap.status == EntryStatus.CLOSED and was.status != EntryStatus.CLOSED:
-            changes.append(Change(snap.reference, snap.title, "closed"))
-        if snap.residual_score != was.residual_score:
-            changes.append(
-                Change(
-                    snap.reference, snap.title, "rescored", was.residual_score, snap.residual_score
-                )
-            )
-        if snap.actions.strip() != was.actions.strip():
-            changes.append(Change(snap.reference, snap.title, "new actions"))
-    return changes

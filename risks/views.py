@@ -1,7 +1,6 @@
 """The register for members and officers: list, entry, heat map, reviews, the report."""
 
 import hashlib
-from dataclasses import dataclass
 
 import django_tables2 as tables
 from django import forms
@@ -15,52 +14,19 @@ from django.views.decorators.http import etag
 from django_tables2 import RequestConfig
 
 from indicators.periods import PeriodError, parse_period
+from indicators.roles import is_performance_team
 from indicators.tables import TABLE_ATTRS
+from reporting.risks import (
+    changes_between,
+    current_lines,
+    heat_map,
+    previous_review,
+    report_context,
+)
 from risks import scoring
 from risks.models import Entry, EntryStatus, Kind, Review, RiskMatrix, RiskType
-from risks.services import changes_between, previous_review, travel_of
-
-
-@dataclass
-class Line:
-    """One entry as the register shows it (live, or frozen in a review)."""
-
-    reference: str
-    title: str
-    kind: str
-    types: str
-    inherent: int
-    residual: int
-    band: scoring.Band
-    owner: str
-    travel: scoring.Travel
-    entry: Entry | None = None
-
-    @property
-    def residual_band_sort(self) -> int:
-        return self.residual
-
-
-def current_lines(matrix: scoring.Matrix, entries=None) -> list[Line]:
-    """Every open entry with its direction of travel from the latest closed review."""
-    before = previous_review()
-    previous = {s.entry_id: s for s in before.entries.all()} if before else {}
-    entries = entries if entries is not None else Entry.objects.filter(status=EntryStatus.OPEN)
-    return [
-        Line(
-            reference=e.reference,
-            title=e.title,
-            kind=e.get_kind_display(),
-            types=", ".join(t.name for t in e.types.all()),
-            inherent=e.inherent_score,
-            residual=e.residual_score,
-            band=matrix.band(e.residual_score),
-            owner=e.owner_title,
-            travel=travel_of(e, previous),
-            entry=e,
-        )
-        for e in entries.prefetch_related("types")
-    ]
+from risks.services import close_review, open_review
+from scorecard.pdf import tagged_pdf
 
 
 def _score(score: int, band: scoring.Band) -> str:
@@ -174,39 +140,6 @@ def entry_detail(request, reference: str):
     )
 
 
-@dataclass
-class Cell:
-    """One square of the heat map."""
-
-    impact: int
-    likelihood: int
-    score: int
-    band: scoring.Band
-    lines: list[Line]
-
-
-def heat_map(matrix: scoring.Matrix, lines: list[Line], *, residual: bool) -> list[list[Cell]]:
-    """Rows from the highest impact down, columns from rare to certain."""
-    grid = []
-    for impact in range(5, 0, -1):
-        row = []
-        for likelihood in range(1, 6):
-            here = [
-                line
-                for line in lines
-                if (
-                    (line.entry.residual_impact, line.entry.residual_likelihood)
-                    if residual
-                    else (line.entry.inherent_impact, line.entry.inherent_likelihood)
-                )
-                == (impact, likelihood)
-            ]
-            score = impact * likelihood
-            row.append(Cell(impact, likelihood, score, matrix.band(score), here))
-        grid.append(row)
-    return grid
-
-
 @login_required
 def heatmap(request):
     matrix = RiskMatrix.current()
@@ -252,32 +185,6 @@ def review_detail(request, slug: str):
     )
 
 
-def report_context() -> dict:
-    matrix = RiskMatrix.current()
-    lines = current_lines(matrix)
-    latest = Review.objects.filter(status="closed").order_by("-ends_on").first()
-    changes = {}
-    if latest is not None:
-        for change in changes_between(previous_review(latest), latest):
-            changes.setdefault(change.reference, []).append(change)
-    cover = [
-        (line, changes.get(line.reference, []))
-        for line in lines
-        if matrix.on_cover_report(line.residual)
-    ]
-    return {
-        "lines": lines,
-        "cover": cover,
-        "matrix": matrix,
-        "band_css": matrix.stylesheet(),
-        "review": latest,
-        "key_rows": [
-            (matrix.impact_name(i), [(i * j, matrix.band(i * j)) for j in range(1, 6)])
-            for i in range(5, 0, -1)
-        ],
-    }
-
-
 @login_required
 def register_report(request):
     """The register in the layout of the committee report's Appendix A."""
@@ -287,7 +194,6 @@ def register_report(request):
 @login_required
 def register_pdf(request):
     """The same report as a landscape A4 PDF, tables' headers repeated on each page."""
-    from scorecard.pdf import tagged_pdf
 
     html = render_to_string("risks/report_print.html", report_context(), request=request)
     pdf = tagged_pdf(html, base_url=request.build_absolute_uri("/"))
@@ -302,9 +208,6 @@ def reviews(request):
     from django.contrib import messages
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.shortcuts import redirect
-
-    from indicators.roles import is_performance_team
-    from risks.services import close_review, open_review
 
     team = is_performance_team(request.user)
     if request.method == "POST":

@@ -1,11 +1,11 @@
 from django.conf import settings
 
 from indicators.rag import Rag
+from indicators.roles import OFFICER, has_role, is_performance_team
 
 
 def council(request):
     """The council's name for every page's header, and the RAG key."""
-    from indicators.roles import OFFICER, has_role, is_performance_team
 
     user = getattr(request, "user", None)
     can_enter = bool(user and (is_performance_team(user) or has_role(user, OFFICER)))

@@ -28,7 +28,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("returns/", include("indicators.returns_urls")),
+    path("returns/", include("returns.urls")),
     path("risks/", include("risks.urls")),
     path("recovery-plans/", include("recovery_plans.urls")),
     path("meetings/", include("meetings.urls")),

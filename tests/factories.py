@@ -155,7 +155,7 @@ def agenda(
 
     from django.utils import timezone
 
-    from meetings import services
+    from meetings import selectors, services
     from meetings.models import Committee, CommitteeMember
 
     committee, _ = Committee.objects.get_or_create(
@@ -182,7 +182,7 @@ def agenda(
         part_two = title in exempt
         item = services.add_item(
             meeting,
-            number=services.next_report_number(meeting),
+            number=selectors.next_report_number(meeting),
             kind="report",
             title=title,
             part=2 if part_two else 1,

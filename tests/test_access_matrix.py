@@ -16,7 +16,7 @@ ROLES = ("anonymous", "public", "officer", "officer2", "performance", "clerk", "
 def build_world() -> dict:
     """The demo council, a signed-in resident with no role, an uploaded appendix and a
     Part II item on the published meeting."""
-    from indicators.demo import load_demo
+    from demo.council import load_demo
     from meetings.models import Appendix, Meeting
     from meetings.services import save_upload
     from recovery_plans.models import Lead, RecoveryPlan

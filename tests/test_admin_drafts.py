@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from indicators.periods import parse_period
 from indicators.services import record_value, write_commentary
-from indicators.workflow import Entry, save_entry
+from returns.workflow import Entry, save_entry
 
 Q3, Q4 = parse_period("Q3 2017/18"), parse_period("Q4 2017/18")
 

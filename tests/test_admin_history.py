@@ -12,7 +12,7 @@ from tests.admin_forms import _add_form
 
 @pytest.fixture
 def council(db):
-    from indicators.demo import load_demo
+    from demo.council import load_demo
 
     load_demo(meetings=False)
     return {u.username: u for u in get_user_model().objects.all()}
@@ -24,8 +24,8 @@ def figure(council, make_indicator):
     from decimal import Decimal
 
     from indicators.periods import parse_period
-    from indicators.workflow import Entry as Line
-    from indicators.workflow import publish_quarter, save_entry, sign_off
+    from returns.workflow import Entry as Line
+    from returns.workflow import publish_quarter, save_entry, sign_off
 
     quarter = parse_period("Q3 2017/18")
     indicator = make_indicator(owner=council["officer"], reference="ZZ1")

@@ -20,7 +20,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from indicators.demo import load_demo
+from demo.council import load_demo
 from operations import backup
 from operations.backup import BackupError, find_postgres_tool
 

@@ -11,7 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from indicators.catalogue import (
+from indicators.models import Commentary, Indicator, Section, Service, Target, Value
+from indicators.periods import parse_period
+from indicators.services import record_value
+from onboarding.catalogue import (
     CATALOGUE,
     HISTORY,
     TARGETS,
@@ -19,10 +22,7 @@ from indicators.catalogue import (
     export_catalogue,
     import_catalogue,
 )
-from indicators.models import Commentary, Indicator, Section, Service, Target, Value
-from indicators.periods import parse_period
-from indicators.services import record_value
-from indicators.workflow import Entry, save_entry
+from returns.workflow import Entry, save_entry
 
 # Every "not a period" message ends with the forms a period may be written in.
 PERIOD_FORMS = (
@@ -419,7 +419,7 @@ def test_export_then_import_is_a_no_op(client, priya, alice_email, make_indicato
 
 
 def test_the_demo_council_round_trips(priya):
-    from indicators.demo import load_demo
+    from demo.council import load_demo
 
     load_demo(meetings=False)
     buffer = io.BytesIO()
@@ -639,7 +639,7 @@ def test_figures_must_fit_the_places_and_digits_the_database_keeps(priya, make_i
 
 def _saving_meanwhile(monkeypatch, change):
     """Run `change` between the import's check and its writes, as another user would."""
-    from indicators import catalogue
+    from onboarding import catalogue
 
     checked = catalogue._plan
 
@@ -709,12 +709,12 @@ def test_a_catalogue_with_a_cell_at_the_last_column_is_refused_before_it_is_read
 ):
     import zipfile
 
-    import indicators.workbooks
+    import spreadsheets.workbooks
 
     def calamine_must_not_run(*args, **kwargs):
         raise AssertionError("the workbook reached python-calamine")
 
-    monkeypatch.setattr(indicators.workbooks, "CalamineWorkbook", calamine_must_not_run)
+    monkeypatch.setattr(spreadsheets.workbooks, "CalamineWorkbook", calamine_must_not_run)
     source = zipfile.ZipFile(io.BytesIO(small_catalogue()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from indicators.models import Value
 from indicators.periods import parse_period
 from indicators.services import record_value, write_commentary
-from meetings.appendices import render_generated
 from meetings.models import Appendix
+from reporting.appendices import render_generated
 from tests.factories import agenda
 
 Q3 = parse_period("Q3 2017/18")
@@ -209,7 +209,7 @@ def test_a_save_made_while_a_workbook_is_imported_stops_the_import(
 ):
     """The import checks the figures it read, locked, in its transaction: a save made in
     between (here, just after the import read them) stops it, with nothing saved."""
-    from indicators import imports
+    from returns import workbook as imports
 
     client.force_login(alice)
     data = _workbook(client, G2="30.1%", J2="From the workbook.")
@@ -217,7 +217,7 @@ def test_a_save_made_while_a_workbook_is_imported_stops_the_import(
 
     def read_then_someone_saves(keys):
         held = real(keys)
-        from indicators.workflow import Entry, save_entry
+        from returns.workflow import Entry, save_entry
 
         save_entry(
             indicator=published,
@@ -244,7 +244,7 @@ def test_a_line_started_while_a_workbook_is_imported_stops_the_import(
 ):
     """A figure saved meanwhile on a line not started was a 500 (one current figure per
     period); it stops the import with the same message."""
-    from indicators import imports
+    from returns import workbook as imports
 
     indicator = make_indicator(owner=alice, reference="SW04")
     client.force_login(alice)
@@ -253,7 +253,7 @@ def test_a_line_started_while_a_workbook_is_imported_stops_the_import(
 
     def read_then_someone_saves(keys):
         held = real(keys)
-        from indicators.workflow import Entry, save_entry
+        from returns.workflow import Entry, save_entry
 
         save_entry(indicator=indicator, period=Q3, entry=Entry(Decimal("13")), by=alice)
         return held

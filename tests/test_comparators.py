@@ -763,9 +763,9 @@ def test_the_team_maps_codes_keeps_groups_and_chooses_the_council(client, north_
 
 
 def test_the_demo_plan_table_is_generated_from_the_imported_figures_as_printed(client, db):
-    from indicators.demo import load_demo
+    from demo.council import load_demo
     from recovery_plans.models import RecoveryPlan
-    from recovery_plans.views import plan_context, plan_queryset
+    from reporting.plans import plan_context, plan_queryset
 
     load_demo(meetings=False)
     load_demo(meetings=False)  # a second load changes nothing

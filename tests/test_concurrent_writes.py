@@ -27,10 +27,10 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
-from indicators import workflow
 from indicators.models import Publication, Value
 from indicators.periods import parse_period
 from indicators.roles import PERFORMANCE_TEAM
+from returns import workflow
 from tests.conftest import _user
 from tests.test_faults import PASSWORD, PYTHON, ROOT, Browser, _answers, _free_port, _wait_for
 
@@ -66,7 +66,7 @@ from indicators.models import Section, Service
 from indicators.periods import parse_period
 from indicators.roles import CLERK, OFFICER, PERFORMANCE_TEAM, ensure_role_groups
 from indicators.services import save_indicator
-from indicators.workflow import Entry, save_entry, sign_off
+from returns.workflow import Entry, save_entry, sign_off
 from tests.factories import agenda
 
 call_command("migrate", interactive=False, verbosity=0)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from indicators.demo import DEMO_FILE, load_demo
+from demo.council import load_demo
+from indicators.demo import DEMO_FILE
 from indicators.derived import year_to_date
 from indicators.models import Indicator, Value
 from indicators.periods import parse_period

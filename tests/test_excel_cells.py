@@ -15,17 +15,17 @@ from openpyxl import load_workbook
 from comparators import services as comparator_services
 from comparators.imports import import_comparators
 from comparators.models import ComparatorValue
-from indicators.catalogue import (
+from indicators.models import Indicator, Section, Target, Value
+from indicators.periods import parse_period
+from indicators.rag import Rag
+from onboarding.catalogue import (
     CATALOGUE,
     HISTORY,
     TARGETS,
     build_catalogue_workbook,
     import_catalogue,
 )
-from indicators.models import Indicator, Section, Target, Value
-from indicators.periods import parse_period
-from indicators.rag import Rag
-from indicators.reporting import assess
+from reporting.assessment import assess
 
 # Return workbook -----------------------------------------------------------------------------
 

@@ -34,15 +34,15 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from indicators import imports
-from indicators.imports import import_figures
 from indicators.models import Commentary, Value
 from indicators.periods import parse_period
 from indicators.services import record_value, write_commentary
-from meetings import services
+from meetings import services, tasks
 from meetings.models import IssueStatus, Meeting, MeetingStatus, PackIssue
 from operations.faults import WorkerLost, recover_abandoned_tasks
 from operations.models import WorkerHeartbeat
+from returns import workbook as imports
+from returns.workbook import import_figures
 from tests.factories import agenda
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,9 +176,9 @@ def test_a_publication_interrupted_after_its_first_pdf_publishes_and_serves_noth
     if isinstance(interruption, KeyboardInterrupt):
         # The worker is stopped: the issue stays rendering, for the next worker to retry.
         with pytest.raises(KeyboardInterrupt):
-            services.run_issue(issue.pk)
+            tasks.run_issue(issue.pk)
     else:
-        assert services.run_issue(issue.pk) == IssueStatus.FAILED
+        assert tasks.run_issue(issue.pk) == IssueStatus.FAILED
     assert len(written) == 1 and not written[0].exists()
     assert not list(tmp_path.rglob("*.pdf"))
     issue.refresh_from_db()
@@ -189,7 +189,7 @@ def test_a_publication_interrupted_after_its_first_pdf_publishes_and_serves_noth
     assert client.get(f"/meetings/{meeting.pk}/issues/1/pack.pdf").status_code == 404
     # Run again, as a retried task is, it publishes whole.
     monkeypatch.undo()
-    assert services.run_issue(issue.pk) == IssueStatus.READY
+    assert tasks.run_issue(issue.pk) == IssueStatus.READY
     issue.refresh_from_db()
     response = client.get(reverse("meetings:pack", args=[meeting.pk]))
     pack = b"".join(response.streaming_content)
@@ -202,18 +202,18 @@ def test_a_render_run_twice_at_once_publishes_once(clara, settings, tmp_path, mo
     settings.TASKS, settings.MEDIA_ROOT = DB_TASKS, tmp_path
     meeting = agenda()
     issue = services.request_publication(meeting, by=clara)
-    real = services.render_pack
+    real = tasks.render_pack
     runs = []
 
     def render_while_the_retry_runs(*args, **kwargs):
         # The first run's worker looked dead, so its task was retried; both go on.
         runs.append(len(runs))
         if len(runs) == 1:
-            assert services.run_issue(issue.pk) == IssueStatus.READY
+            assert tasks.run_issue(issue.pk) == IssueStatus.READY
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "render_pack", render_while_the_retry_runs)
-    assert services.run_issue(issue.pk) == IssueStatus.READY
+    monkeypatch.setattr(tasks, "render_pack", render_while_the_retry_runs)
+    assert tasks.run_issue(issue.pk) == IssueStatus.READY
     assert len(runs) == 2
     # The retry published; the first run, finishing after it, stored and changed nothing.
     issue.refresh_from_db()
@@ -267,7 +267,7 @@ def test_a_render_whose_worker_died_is_retried_once_then_failed_for_the_clerk_to
     assert task.exception_class_path == "operations.faults.WorkerLost"
     assert WorkerLost.__name__ in task.traceback
     issue.refresh_from_db()
-    assert issue.status == IssueStatus.FAILED and issue.error == services.RENDER_STOPPED
+    assert issue.status == IssueStatus.FAILED and issue.error == tasks.RENDER_STOPPED
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Issue 1 could not be rendered" in page and "Nothing has been published." in page
     assert "The render stopped before it finished (its task worker stopped): publish" in page

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from indicators.imports import ImportRefused, check_file, import_figures
 from indicators.models import Section, Value
 from indicators.periods import parse_period
 from indicators.services import record_value
+from returns.workbook import ImportRefused, check_file, import_figures
 
 URL = "/returns/2017-18/Q3/"
 
@@ -257,12 +257,12 @@ def _many_cells(xml: bytes) -> bytes:
 
 
 def _post_refused(client, user, data: bytes, monkeypatch) -> str:
-    import indicators.workbooks
+    import spreadsheets.workbooks
 
     def calamine_must_not_run(*args, **kwargs):
         raise AssertionError("the workbook reached python-calamine")
 
-    monkeypatch.setattr(indicators.workbooks, "CalamineWorkbook", calamine_must_not_run)
+    monkeypatch.setattr(spreadsheets.workbooks, "CalamineWorkbook", calamine_must_not_run)
     client.force_login(user)
     before = list(Value.objects.values_list("pk", "value", "version"))
     response = client.post(f"{URL}upload/", {"workbook": _file(data)})

@@ -16,8 +16,8 @@ from django.core.management import CommandError, call_command
 from bench import loadtest_tools
 from indicators.models import Indicator
 from indicators.periods import parse_period
-from indicators.workflow import Entry, save_entry
 from meetings.models import IssueStatus, Meeting, MeetingStatus
+from returns.workflow import Entry, save_entry
 
 
 def test_large_council_has_published_packs_and_officers_with_their_own_indicators(db, client):

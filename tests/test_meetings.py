@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from meetings import services
+from meetings import selectors, services, tasks
 from meetings.models import Appendix, IssueStatus, Meeting, MeetingStatus, PackIssue
 from meetings.templatetags.meeting_tags import pages_text
 from tests.factories import agenda, pdf_bytes, rated_indicator
@@ -124,7 +124,7 @@ def test_front_sheet_page_ranges_are_the_real_pages_of_the_pack(clara):
     assert last - first >= 2
     # The ranges are stored and the web agenda prints the same ones.
     assert {int(k): tuple(v) for k, v in issue.public_ranges.items()} == ranges
-    page = services.items_queryset(meeting)
+    page = selectors.items_queryset(meeting)
     html = __import__("django.test", fromlist=["Client"]).Client().get(meeting.get_absolute_url())
     for item in page.filter(kind="report"):
         assert pages_text(list(ranges[item.number])) in html.content.decode()
@@ -418,12 +418,12 @@ def test_a_failed_render_leaves_the_published_pack_and_tells_the_clerk(client, c
     def broken(*args, **kwargs):
         raise RuntimeError("the renderer ran out of memory")
 
-    monkeypatch.setattr(services, "render_pack", broken)
+    monkeypatch.setattr(tasks, "render_pack", broken)
     issue = services.request_publication(meeting, by=clara)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.FAILED
     assert "ran out of memory" in issue.error
-    assert services.current_issue(meeting) == first
+    assert selectors.current_issue(meeting) == first
     assert download(client, reverse("meetings:pack", args=[meeting.pk])) == before
     client.force_login(clara)
     page = client.get(meeting.get_absolute_url()).content.decode()
@@ -490,7 +490,7 @@ def test_a_supplement_has_its_own_front_sheet_and_the_pack_is_reissued(client, c
     meeting.refresh_from_db()
     late_item = services.add_item(
         meeting,
-        number=services.next_report_number(meeting),
+        number=selectors.next_report_number(meeting),
         kind="report",
         title="Key Stage 4 Recovery Plan",
     )
@@ -701,7 +701,7 @@ def test_public_minutes_leave_out_an_item_that_was_never_published(client, clara
     publish(meeting, by=clara)
     meeting.refresh_from_db()
     late = services.add_item(
-        meeting, number=services.next_report_number(meeting), kind="report", title="Quiet deal"
+        meeting, number=selectors.next_report_number(meeting), kind="report", title="Quiet deal"
     )
     services.record_minutes(
         meeting, attendance=[], minutes={late.number: {"minute": "Sold the depot cheaply."}}
@@ -733,7 +733,7 @@ def test_exempt_papers_and_drafts_are_never_kept_by_a_shared_cache(client, clara
         assert "private" in cache and "no-store" in cache, url
     assert "private" not in client.get(public.get_absolute_url()).get("Cache-Control", "")
     draft = services.add_item(
-        meeting, number=services.next_report_number(meeting), kind="report", title="Draft"
+        meeting, number=selectors.next_report_number(meeting), kind="report", title="Draft"
     )
     client.force_login(clara)
     cache = client.get(draft.get_absolute_url()).get("Cache-Control", "")
@@ -902,7 +902,7 @@ def test_an_item_made_part_ii_while_its_pack_renders_is_not_published_in_the_pub
     client.post(reverse("meetings:publish", args=[meeting.pk]))
     (issue,) = PackIssue.objects.filter(meeting=meeting)
     first_task = issue.task_id
-    real_render = services.render_pack
+    real_render = tasks.render_pack
 
     def render_then_someone_writes(*args, **kwargs):
         pack = real_render(*args, **kwargs)
@@ -914,22 +914,22 @@ def test_an_item_made_part_ii_while_its_pack_renders_is_not_published_in_the_pub
             item.save()
         return pack
 
-    monkeypatch.setattr(services, "render_pack", render_then_someone_writes)
-    services.run_issue(issue.pk)  # what the task worker runs
+    monkeypatch.setattr(tasks, "render_pack", render_then_someone_writes)
+    tasks.run_issue(issue.pk)  # what the task worker runs
     issue.refresh_from_db()
     assert issue.status == IssueStatus.QUEUED and issue.requeued
     assert not issue.public_pack and not issue.full_pack
     assert issue.task_id != first_task  # queued again
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.DRAFT
-    assert services.current_issue(meeting) is None
+    assert selectors.current_issue(meeting) is None
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert (
         f"Queued again: Item {contract.number} changed while the papers were being rendered"
         in html.unescape(page)
     )
 
-    services.run_issue(issue.pk)  # the worker takes it again and prints the item as it is
+    tasks.run_issue(issue.pk)  # the worker takes it again and prints the item as it is
     issue.refresh_from_db()
     assert issue.status == IssueStatus.READY, issue.error
     public_text = "\n".join(page_texts(stored(issue.public_pack)))
@@ -957,7 +957,7 @@ def test_an_appendix_given_other_sections_while_its_pack_renders_is_rendered_aga
     client.force_login(clara)
     client.post(reverse("meetings:publish", args=[meeting.pk]))
     (issue,) = PackIssue.objects.filter(meeting=meeting)
-    real_render = services.render_pack
+    real_render = tasks.render_pack
 
     def render_then_sections_change(*args, **kwargs):
         pack = real_render(*args, **kwargs)
@@ -965,8 +965,8 @@ def test_an_appendix_given_other_sections_while_its_pack_renders_is_rendered_aga
             appendix.sections.add(*Section.objects.all())
         return pack
 
-    monkeypatch.setattr(services, "render_pack", render_then_sections_change)
-    services.run_issue(issue.pk)
+    monkeypatch.setattr(tasks, "render_pack", render_then_sections_change)
+    tasks.run_issue(issue.pk)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.QUEUED and issue.requeued
     assert not issue.public_pack

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from indicators.demo import load_demo
+from demo.council import load_demo
 from meetings.models import IssueStatus, Meeting, MeetingStatus
 from tests.pdfs import ARTIFACTS, keep_with_first_page
 

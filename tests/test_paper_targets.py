@@ -8,16 +8,16 @@ from html.parser import HTMLParser
 
 from openpyxl import load_workbook
 
-from indicators.catalogue import (
+from indicators.models import Target, Value
+from indicators.periods import parse_period
+from indicators.services import record_value, set_target
+from onboarding.catalogue import (
     CATALOGUE,
     HISTORY,
     TARGETS,
     build_catalogue_workbook,
     import_catalogue,
 )
-from indicators.models import Target, Value
-from indicators.periods import parse_period
-from indicators.services import record_value, set_target
 from tests.factories import rated_indicator
 
 

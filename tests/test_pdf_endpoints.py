@@ -210,7 +210,7 @@ def _expected_scope(header) -> str | None:
 
 @pytest.fixture
 def world(db):
-    from indicators.demo import load_demo
+    from demo.council import load_demo
     from meetings.models import IssueStatus, Meeting, PackIssue
     from recovery_plans.models import RecoveryPlan
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.demo import load_demo
+from demo.council import load_demo
 from recovery_plans.models import RecoveryPlan
 from tests.pdfs import keep_with_first_page
 

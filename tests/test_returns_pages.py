@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Value
 from indicators.periods import parse_period
-from indicators.workflow import Entry, save_entry
+from returns.workflow import Entry, save_entry
 
 Q3 = parse_period("Q3 2017/18")
 FORM = "/returns/2017-18/Q3/"

@@ -79,7 +79,7 @@ def test_band_colours_come_from_a_stylesheet_not_inline_styles(member, client):
     # The PDF is not a browser page: it carries the same rules in its own stylesheet.
     from django.template.loader import render_to_string
 
-    from risks.views import report_context
+    from reporting.risks import report_context
 
     printed = render_to_string("risks/report_print.html", report_context())
     assert ".app-band--very-high{background-color:#d4351c;color:#ffffff}" in printed

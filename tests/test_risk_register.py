@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from indicators.periods import parse_period
+from reporting.risks import changes_between
 from risks.demo import load_register, register_rows
 from risks.models import Entry, Review
-from risks.services import changes_between, close_review, open_review, save_entry
+from risks.services import close_review, open_review, save_entry
 
 REPORT_SCORES = {
     "CR1": (20, 16),

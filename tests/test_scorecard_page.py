@@ -279,7 +279,7 @@ def test_a_quarter_being_published_does_not_become_the_default(
     """Publishing part of a quarter (one figure out of three) must not turn every member's
     default scorecard into one of "not rated" measures: the default stays on the latest
     complete quarter, and says where the newer one stands, with a link to it."""
-    from indicators.workflow import Entry, publish_quarter, save_entry, sign_off
+    from returns.workflow import Entry, publish_quarter, save_entry, sign_off
 
     q4, q1 = parse_period("Q4 2017/18"), parse_period("Q1 2018/19")
     indicators = [
@@ -306,7 +306,7 @@ def test_a_quarter_being_published_does_not_become_the_default(
 
 
 def test_a_quarter_published_in_full_becomes_the_default(client, make_indicator, alice, priya):
-    from indicators.workflow import Entry, publish_quarter, save_entry, sign_off
+    from returns.workflow import Entry, publish_quarter, save_entry, sign_off
 
     q4, q1 = parse_period("Q4 2017/18"), parse_period("Q1 2018/19")
     indicator = make_indicator(owner=alice, reference="M1")

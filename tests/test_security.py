@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from indicators import plotly_css
+from reporting import plotly_css
 
 PASSWORD = "correct-horse-battery"  # the personas' password (tests/conftest.py)
 
@@ -173,7 +173,7 @@ def test_every_response_carries_the_policy(client):
 def test_plotly_stylesheet_matches_the_installed_plotly_js():
     source = plotly_css.PLOTLY_JS.read_text(encoding="utf-8")
     assert plotly_css.STYLESHEET.read_text(encoding="utf-8") == plotly_css.stylesheet(source), (
-        "plotly.js changed: run python -m indicators.plotly_css"
+        "plotly.js changed: run python -m reporting.plotly_css"
     )
     rules = plotly_css.rules(source)
     assert rules["X .main-svg"] == "position:absolute;top:0;left:0;pointer-events:none;"

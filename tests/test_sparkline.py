@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from indicators.sparkline import HEIGHT, PAD, sparkline_svg
+from reporting.sparkline import HEIGHT, PAD, sparkline_svg
 
 
 def _points(svg: str) -> list[tuple[float, float]]:

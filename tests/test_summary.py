@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from indicators.models import Indicator
 from indicators.periods import FinancialQuarter, parse_period
-from indicators.scorecard import build_rows
 from indicators.services import record_comparator, record_value, set_target
-from indicators.summary import draft
+from reporting.scorecard import build_rows
+from reporting.summary import draft
 from tests.factories import agenda
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_nothing_to_say_says_so(make_indicator):
 
 
 def test_the_demo_draft_reads_like_the_council_report(db):
-    from indicators.demo import load_demo
+    from demo.council import load_demo
 
     load_demo(meetings=False)
     rows = build_rows(

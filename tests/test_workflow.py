@@ -5,13 +5,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from indicators.models import Publication, Value
+from indicators.models import Publication, Value, due_periods
 from indicators.periods import parse_period
-from indicators.workflow import (
+from returns.workflow import (
     EditConflict,
     Entry,
     WorkflowError,
-    due_periods,
     publish_quarter,
     return_figure,
     return_lines,

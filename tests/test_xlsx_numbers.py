@@ -206,7 +206,7 @@ RETURN = "/returns/2017-18/Q3/"
 @pytest.fixture
 def return_of_every_unit(make_indicator, alice):
     """Alice's return for Q3 2017/18 with a figure of each unit already entered."""
-    from indicators.workflow import Entry, save_entry
+    from returns.workflow import Entry, save_entry
 
     figures = [
         ("SW01", {"unit": "count", "decimal_places": 0}, "8632", None),
@@ -273,8 +273,8 @@ def test_return_workbook_prefills_figures_as_numbers_and_counts_in_their_own_col
 def test_return_workbook_downloaded_and_uploaded_again_changes_nothing(
     client, alice, return_of_every_unit
 ):
-    from indicators.imports import import_figures
     from indicators.models import Value
+    from returns.workbook import import_figures
 
     data, _ = _return_sheet(client, alice)
     before = sorted(Value.objects.values_list("indicator__reference", "value", "count", "version"))
@@ -291,8 +291,8 @@ def test_return_workbook_downloaded_and_uploaded_again_changes_nothing(
 def test_a_count_typed_in_the_count_column_is_read_with_its_rate(
     client, alice, return_of_every_unit
 ):
-    from indicators.imports import import_figures
     from indicators.models import Value
+    from returns.workbook import import_figures
 
     data, _ = _return_sheet(client, alice)
     book = load_workbook(io.BytesIO(data))
@@ -374,8 +374,8 @@ def test_catalogue_export_writes_figures_targets_and_counts_as_numbers(
 def test_catalogue_exported_and_imported_again_changes_nothing(
     client, priya, scorecard_of_every_unit
 ):
-    from indicators.catalogue import import_catalogue
     from indicators.models import Target, Value
+    from onboarding.catalogue import import_catalogue
 
     client.force_login(priya)
     exported = client.get("/returns/catalogue/export.xlsx").content
@@ -397,8 +397,8 @@ def test_catalogue_exported_and_imported_again_changes_nothing(
 
 
 def test_a_catalogue_workbook_made_before_the_count_column_still_imports(priya, alice):
-    from indicators.catalogue import build_catalogue_workbook, import_catalogue
     from indicators.models import Value
+    from onboarding.catalogue import build_catalogue_workbook, import_catalogue
 
     catalogue = ["AW02", "Delayed transfers", "", "", "Rate", 1, 100000, "", "L", "Monthly"]
     catalogue += [0, "Sum", "Age Well", "Adult Social Care", "", "", ""]
@@ -457,10 +457,10 @@ def _scorecard_figure(client, reference: str):
 def test_every_figure_of_every_unit_survives_export_and_import(
     figure, client, make_indicator, priya, alice
 ):
-    from indicators.catalogue import import_catalogue
-    from indicators.imports import import_figures
     from indicators.models import Value
-    from indicators.workflow import Entry, save_entry
+    from onboarding.catalogue import import_catalogue
+    from returns.workbook import import_figures
+    from returns.workflow import Entry, save_entry
 
     unit, places, value, count = figure
     with transaction.atomic():

@@ -28,13 +28,11 @@ from pypdf.generic import (
 )
 from pypdf.generic import TextStringObject as PdfText
 
-from indicators import workflow
-from indicators.exports import spreadsheet_text
 from indicators.fields import PeriodField
-from indicators.imports import import_figures
 from indicators.models import Commentary, Indicator, Scorecard, Section, Value
 from indicators.periods import FinancialQuarter, FinancialYear, parse_period
 from indicators.services import record_comparator, record_value, set_target, write_commentary
+from meetings import selectors
 from meetings import services as meetings
 from meetings.models import (
     Appendix,
@@ -47,9 +45,12 @@ from meetings.models import (
 from meetings.pack import pack_context
 from recovery_plans import services as plans
 from recovery_plans.models import RecoveryPlan
+from returns import workflow
+from returns.workbook import import_figures
 from risks import scoring
 from risks.models import Entry, Review, ReviewEntry, RiskMatrix, RiskType
 from risks.services import close_review, open_review, save_entry
+from spreadsheets.guard import spreadsheet_text
 from tests.factories import agenda, pdf_bytes, rated_indicator
 from tests.test_access_matrix import EXPECTED, ROLES, urls_for
 from tests.xss import Findings
@@ -488,7 +489,7 @@ def test_stored_script_is_text_on_every_page_export_and_pdf(client, make_indicat
     # A supplement's front sheet (the one place its opening sentence is printed), as the
     # pack's renderer hands it to WeasyPrint.
     meeting.refresh_from_db()
-    items = list(meetings.items_queryset(meeting))
+    items = list(selectors.items_queryset(meeting))
     front = render_to_string(
         "meetings/pack_front.html",
         {**pack_context(meeting, items, full=True, supplement=True), "ranges": {}},

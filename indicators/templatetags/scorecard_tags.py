@@ -5,6 +5,8 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from indicators.tables import rag_badge
+
 register = template.Library()
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code"}
@@ -44,6 +46,5 @@ def _clean(html: str, tags: set[str], *, set_values: dict | None = None) -> str:
 @register.simple_tag
 def rag_label(rag) -> str:
     """A rating as a badge: symbol, words and colour, never colour alone."""
-    from indicators.tables import rag_badge
 
     return rag_badge(rag)

@@ -38,7 +38,7 @@ def browser():
 @pytest.fixture
 def demo_site(live_server, transactional_db):
     """The demo council without its committee meetings (their packs take a while)."""
-    from indicators.demo import load_demo
+    from demo.council import load_demo
 
     load_demo(meetings=False)
     return live_server.url
@@ -46,7 +46,7 @@ def demo_site(live_server, transactional_db):
 
 @pytest.fixture
 def demo_site_with_meetings(live_server, transactional_db):
-    from indicators.demo import load_demo
+    from demo.council import load_demo
 
     load_demo()
     return live_server.url

@@ -4,7 +4,7 @@ test (`make loadtest`): 300 indicators with 20 quarters of published figures, 20
 logins the load test signs in with. For an empty database only.
 
 Figures, risks and plans are written in bulk by the builders the benchmarks use
-(tests/factories.py). Packs go through the real publication (`services.run_issue`), but
+(tests/factories.py). Packs go through the real publication (`tasks.run_issue`), but
 WeasyPrint takes seconds a pack, so only `--rendered-packs` meetings are rendered; each
 other meeting has the same agenda and is published as an issue whose stored PDFs are those
 of a rendered meeting (its appendices frozen from live data as publication would)."""
@@ -23,6 +23,7 @@ from indicators import roles
 from indicators.models import Indicator, Section, Service
 from indicators.periods import FinancialQuarter
 from indicators.services import save_indicator
+from meetings import selectors, tasks
 from meetings import services as meetings
 from meetings.models import (
     Appendix,
@@ -220,7 +221,7 @@ def _meetings(how_many: int, periods: int, author) -> list[Meeting]:
         )
         item = meetings.add_item(
             meeting,
-            number=meetings.next_report_number(meeting),
+            number=selectors.next_report_number(meeting),
             kind="report",
             title=f"Corporate Performance Monitoring Report, {quarter}",
         )
@@ -253,7 +254,7 @@ def _publish(meeting: Meeting) -> PackIssue:
         items=[item.number for item in meeting.items.all()],
         stage="Waiting for the task worker",
     )
-    if meetings.run_issue(issue.pk) != IssueStatus.READY:
+    if tasks.run_issue(issue.pk) != IssueStatus.READY:
         issue.refresh_from_db()
         raise CommandError(f"Rendering the pack of {meeting} failed: {issue.error}")
     issue.refresh_from_db()
@@ -264,10 +265,10 @@ def _publish(meeting: Meeting) -> PackIssue:
 def _publish_copy(meeting: Meeting, rendered: Meeting) -> PackIssue:
     """Publish the agenda as an issue whose stored PDFs are `rendered`'s (the same agenda),
     with the appendices frozen from live data as publication freezes them."""
-    source = meetings.current_issue(rendered)
-    items = list(meetings.items_queryset(meeting))
+    source = selectors.current_issue(rendered)
+    items = list(selectors.items_queryset(meeting))
     now = timezone.now()
-    for appendix, html, figures in meetings.prepare_appendices(items):
+    for appendix, html, figures in tasks.prepare_appendices(items):
         appendix.frozen_html, appendix.frozen_figures, appendix.frozen_at = html, figures, now
         appendix.save(update_fields=["frozen_html", "frozen_figures", "frozen_at"])
     issue = PackIssue.objects.create(
