@@ -7,10 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from django.conf import settings
 
 from indicators import spc
-from indicators.models import ComparatorArea, Indicator
-from indicators.periods import KIND_LABELS
+from indicators.models import ComparatorArea, Indicator, Value
+from indicators.periods import KIND_LABELS, Period
 from indicators.rag import Rag
 from reporting.assessment import assess, target_for
 
@@ -121,29 +122,109 @@ class SpcView:
     message: str
     variation: spc.Variation | None = None
     assurance: spc.Assurance | None = None
+    notes: tuple[str, ...] = ()  # how the limits were drawn, in words, beside the chart
+    trial: bool = False
 
 
-def spc_series(indicator: Indicator) -> list:
-    """The figures of the indicator's own frequency (its quarters, its months...), in order."""
+@dataclass(frozen=True)
+class SpcPoint:
+    """One period of the SPC series: its figure, or a gap where it has none."""
+
+    period: Period
+    value: Value | None = None  # None: no figure recorded for the period
+
+    @property
+    def figure(self):
+        return self.value.value if self.value is not None else None
+
+
+def spc_method() -> dict:
+    """The SPC settings, read in this one place: whether moving ranges are screened and
+    how many figures the chart needs (README, "Statistical process control")."""
+    return {"screen": settings.SPC_SCREEN_MOVING_RANGES, "minimum": settings.SPC_MINIMUM_POINTS}
+
+
+def _missing_between(before: Period, after: Period) -> list[Period]:
+    """The periods of the same kind strictly between two, oldest first."""
+    missing = []
+    try:
+        period = after.previous()
+        while period != before and period.end > before.end and len(missing) < 240:
+            missing.insert(0, period)
+            period = period.previous()
+    except NotImplementedError:  # a kind with no notion of the period before
+        return []
+    return missing
+
+
+def spc_series(indicator: Indicator) -> list[SpcPoint]:
+    """The periods of the indicator's own frequency (its quarters, its months...), in
+    order, from its first figure to its latest. A period with no figure, recorded as
+    missing or not recorded at all, is a gap, as in the reference."""
     by_kind = defaultdict(list)
     for value in indicator.values.all():
-        if value.value is not None:
-            by_kind[value.period.kind].append(value)
-    if not by_kind:
+        by_kind[value.period.kind].append(value)
+    figures = {k: [v for v in vs if v.value is not None] for k, vs in by_kind.items()}
+    figures = {k: vs for k, vs in figures.items() if vs}
+    if not figures:
         return []
     wanted = FREQUENCY_KINDS.get(indicator.frequency)
-    kind = wanted if wanted in by_kind else max(by_kind, key=lambda k: len(by_kind[k]))
+    kind = wanted if wanted in figures else max(figures, key=lambda k: len(figures[k]))
     # Periods of one kind are in order of their end dates, which compare faster.
-    return sorted(by_kind[kind], key=lambda v: v.period_end)
+    present = sorted(figures[kind], key=lambda v: v.period_end)
+    first, last = present[0].period_end, present[-1].period_end
+    recorded = {v.period: v for v in by_kind[kind] if first <= v.period_end <= last}
+    for value in present:  # the figure wins over a missing-figure row of the same period
+        recorded[value.period] = value
+    ordered = sorted(recorded.values(), key=lambda v: v.period_end)
+    series: list[SpcPoint] = []
+    for value in ordered:
+        if series:
+            series += [SpcPoint(p) for p in _missing_between(series[-1].period, value.period)]
+        series.append(SpcPoint(value.period, value if value.value is not None else None))
+    return series
 
 
-def spc_chart(indicator: Indicator) -> tuple[list, spc.Chart]:
+def spc_chart(indicator: Indicator) -> tuple[list[SpcPoint], spc.Chart]:
     """The indicator's series and its XmR chart, the target taken from its latest period.
-    Raises spc.NotEnoughData for fewer than 12 points."""
+    Raises spc.NotEnoughData for too few figures."""
     series = spc_series(indicator)
     latest_target = target_for(indicator, series[-1].period) if series else None
     point = latest_target.spec().point() if latest_target else None
-    return series, spc.xmr([v.value for v in series], polarity=indicator.polarity, target=point)
+    chart = spc.xmr(
+        [p.figure for p in series], polarity=indicator.polarity, target=point, **spc_method()
+    )
+    return series, chart
+
+
+def spc_notes(chart: spc.Chart, series: list[SpcPoint]) -> tuple[str, ...]:
+    """How the chart's limits were drawn, in words, for the caption beside it."""
+    notes = []
+    if chart.trial:
+        short = min(lim.points for _, lim in chart.phases if lim.trial)
+        notes.append(
+            f"Trial limits: drawn from {short} figure{'s' if short != 1 else ''}, fewer than "
+            f"{spc.TRIAL_BELOW}, so they will be revised as each new figure arrives."
+        )
+    if chart.screen:
+        left_out = chart.left_out
+        notes.append(
+            f"Limits leave out moving ranges above {float(spc.SCREEN):g} × the mean moving "
+            f"range ({left_out} left out), as NHS England's Making Data Count method does."
+            if left_out
+            else f"Limits leave out moving ranges above {float(spc.SCREEN):g} × the mean "
+            "moving range (none here), as NHS England's Making Data Count method does."
+        )
+    else:
+        notes.append("Limits use every moving range, as the Making Data Count Excel tool does.")
+    gaps = [p for p in series if p.figure is None]
+    if gaps:
+        notes.append(
+            f"{len(gaps)} period{'s' if len(gaps) != 1 else ''} without a figure "
+            f"({', '.join(str(p.period) for p in gaps[:3])}{', ...' if len(gaps) > 3 else ''}) "
+            "leave a gap: the moving ranges either side are not used."
+        )
+    return tuple(notes)
 
 
 def spc_view(indicator: Indicator) -> SpcView:
@@ -151,46 +232,68 @@ def spc_view(indicator: Indicator) -> SpcView:
         series, chart = spc_chart(indicator)
     except spc.NotEnoughData as error:
         return SpcView(None, str(error))
-    x = [v.period.end.isoformat() for v in series]
+    x = [p.period.end.isoformat() for p in series]
     figure = go.Figure()
+    trial = " (trial)" if chart.trial else ""
     for name, pick, dash in (
-        ("Mean", lambda lim: lim.mean, "solid"),
-        ("Upper process limit", lambda lim: lim.upper, "dash"),
-        ("Lower process limit", lambda lim: lim.lower, "dash"),
+        (f"Mean{trial}", lambda lim: lim.mean, "solid"),
+        (f"Upper process limit{trial}", lambda lim: lim.upper, "dot" if trial else "dash"),
+        (f"Lower process limit{trial}", lambda lim: lim.lower, "dot" if trial else "dash"),
     ):
+        xs, ys = [], []
+        for i, when in enumerate(x):
+            if i and any(start == i for start, _ in chart.phases):
+                xs.append(when)  # a new phase starts a new line: None breaks the old one
+                ys.append(None)
+            xs.append(when)
+            ys.append(float(pick(chart.limits_at(i))))
         figure.add_trace(
             go.Scatter(
                 name=name,
-                x=x,
-                y=[float(pick(chart.limits_at(i))) for i in range(len(x))],
+                x=xs,
+                y=ys,
                 mode="lines",
                 line={"color": "#505a5f", "dash": dash, "width": 1.5},
                 hoverinfo="skip",
             )
         )
-    special = [i in chart.special for i in range(len(x))]
+    signals = chart.signals
     figure.add_trace(
         go.Scatter(
             name="Figures (special cause: orange diamond)",
             x=x,
-            y=[float(v.value) for v in series],
+            y=[float(p.figure) if p.figure is not None else None for p in series],
             text=[
-                f"{v.period}: {v.display}{' – special cause' if s else ''}"
-                for v, s in zip(series, special, strict=True)
+                f"{p.period}: {p.value.display if p.value else 'no figure'}"
+                f"{f' – special cause, {s.label}' if s else ''}"
+                for p, s in zip(series, signals, strict=True)
             ],
             hoverinfo="text",
             mode="lines+markers",
+            connectgaps=False,
             line={"color": "#0b0c0c", "width": 2},
             marker={
-                "size": [13 if s else 9 for s in special],
-                "symbol": ["diamond" if s else "circle" for s in special],
-                "color": ["#f47738" if s else "#1d70b8" for s in special],
+                "size": [13 if s else 9 for s in signals],
+                "symbol": ["diamond" if s else "circle" for s in signals],
+                "color": ["#f47738" if s else "#1d70b8" for s in signals],
                 "line": {"color": "#0b0c0c", "width": 1},
             },
         )
     )
+    if chart.trial:
+        figure.add_annotation(
+            text="Trial limits",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 14, "color": "#0b0c0c"},
+        )
     figure.update_layout(
-        margin={"l": 60, "r": 20, "t": 20, "b": 40},
+        margin={"l": 60, "r": 20, "t": 30, "b": 40},
         height=340,
         font={"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
         legend={"orientation": "h", "y": -0.25},
@@ -198,7 +301,14 @@ def spc_view(indicator: Indicator) -> SpcView:
         xaxis={"type": "date", "gridcolor": "#e6e6e6"},
         yaxis={"gridcolor": "#e6e6e6"},
     )
-    return SpcView(figure.to_plotly_json(), "", chart.variation, chart.assurance)
+    return SpcView(
+        figure.to_plotly_json(),
+        "",
+        chart.variation,
+        chart.assurance,
+        notes=spc_notes(chart, series),
+        trial=chart.trial,
+    )
 
 
 FREQUENCY_KINDS = {

@@ -249,6 +249,18 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
+# Statistical process control (README, "Statistical process control"). The defaults are
+# those of NHS England's Making Data Count method as NHSRplotthedots implements it.
+# SPC_SCREEN_MOVING_RANGES=false keeps every moving range in the limits, as the Making Data
+# Count Excel tool does; SPC_MINIMUM_POINTS raises the number of figures before any (trial)
+# limits are drawn, for instance to 6 as Wheeler's "Understanding Variation" advises.
+SPC_SCREEN_MOVING_RANGES = env_bool("SPC_SCREEN_MOVING_RANGES", default=True)
+SPC_MINIMUM_POINTS = env_int("SPC_MINIMUM_POINTS", 2)
+if SPC_MINIMUM_POINTS < 2:
+    raise ImproperlyConfigured(
+        "SPC_MINIMUM_POINTS must be 2 or more: limits need at least one moving range."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -132,6 +132,7 @@ def test_spc_chart_and_icons_with_enough_points(client, make_indicator):
 
 
 def test_spc_says_when_there_is_not_enough_data(client, make_indicator):
-    indicator = rated_indicator(make_indicator)
+    # Two figures now give trial limits, as in the reference; one is not enough.
+    indicator = rated_indicator(make_indicator, figures=(("Q2 2017/18", "29.6"),))
     text = client.get(f"/indicators/{indicator.reference}/").text
-    assert "Not enough data for SPC: 2 points, at least 12 needed." in text
+    assert "Not enough data for SPC: 1 figure, at least 2 needed." in text

@@ -48,8 +48,10 @@ def test_a_point_on_the_mean_breaks_a_run():
     assert run_on_one_side([12] * 4 + [11] + [12] * 4, lim) == set()
 
 
-@pytest.mark.parametrize(("points", "flagged"), [(5, False), (6, True), (7, True)])
-def test_a_trend_of_six_rising_or_falling(points, flagged):
+# Seven points, six successive rises or falls, as NHS England's Making Data Count method
+# (NHSRplotthedots) counts a trend; six points were once enough here.
+@pytest.mark.parametrize(("points", "flagged"), [(6, False), (7, True), (8, True)])
+def test_a_trend_of_seven_rising_or_falling(points, flagged):
     rising = [0, 0, *range(1, points), -5]  # a trend of `points` points from index 1
     expected = set(range(1, points + 1)) if flagged else set()
     assert trend(rising) == expected
@@ -57,23 +59,44 @@ def test_a_trend_of_six_rising_or_falling(points, flagged):
 
 
 def test_trend_edges_exactly():
-    assert trend([1, 2, 3, 4, 5]) == set()  # five points
-    assert trend([1, 2, 3, 4, 5, 6]) == {0, 1, 2, 3, 4, 5}  # six points
-    assert trend([6, 5, 4, 3, 2, 1, 1]) == {0, 1, 2, 3, 4, 5}
-    assert trend([1, 2, 3, 3, 4, 5, 6]) == set()  # a tie breaks it
+    assert trend([1, 2, 3, 4, 5, 6]) == set()  # six points
+    assert trend([1, 2, 3, 4, 5, 6, 7]) == {0, 1, 2, 3, 4, 5, 6}  # seven points
+    assert trend([7, 6, 5, 4, 3, 2, 1, 1]) == {0, 1, 2, 3, 4, 5, 6}
+    assert trend([1, 2, 3, 4, 4, 5, 6, 7]) == set()  # a tie breaks it
+    assert trend([1, 2, 3, None, 4, 5, 6, 7]) == set()  # so does a gap
 
 
-def test_two_of_three_beyond_two_thirds_to_a_limit():
-    lim = limits(FLAT)  # near upper: 11 + 2.66*2*2/3 = 14.546...
-    assert two_of_three_near_a_limit([11, 15, 11, 15, 11], lim) == {1, 3}
-    assert two_of_three_near_a_limit([11, 15, 11, 11, 15], lim) == set()
-    assert two_of_three_near_a_limit([7, 11, 7], lim) == {0, 2}
+# As in the reference, all three points of the window are on the same side of the mean
+# (a point on the mean does not count as either side), and only points between the
+# two-thirds line and the limit count as close: a point beyond the limit is a signal of its
+# own. The rule once counted any two points beyond two-thirds, whatever the third.
+def test_two_of_three_close_to_a_limit_all_on_one_side():
+    lim = limits(FLAT)  # near upper: 11 + 2.66*2*2/3 = 14.546..., upper 16.32
+    assert two_of_three_near_a_limit([12, 15, 12, 15, 12], lim) == {1, 3}
+    assert two_of_three_near_a_limit([11, 15, 11, 15, 11], lim) == set()  # third on the mean
+    assert two_of_three_near_a_limit([12, 15, 12, 12, 15], lim) == set()
+    assert two_of_three_near_a_limit([10, 7, 10, 7], lim) == {1, 3}
     assert two_of_three_near_a_limit([15, 11, 7], lim) == set()  # opposite sides
+    assert two_of_three_near_a_limit([15, 17, 12], lim) == set()  # 17 is beyond the limit
 
 
-def test_fewer_than_twelve_points_is_not_enough():
-    with pytest.raises(NotEnoughData, match="Not enough data for SPC: 11 points"):
-        xmr(FLAT[:11])
+def test_eleven_points_give_trial_limits_and_one_is_not_enough():
+    chart = xmr(FLAT[:11])
+    assert chart.trial and chart.phases[0][1].points == 11
+    assert not xmr(FLAT).trial
+    with pytest.raises(NotEnoughData, match="Not enough data for SPC: 1 figure, at least 2"):
+        xmr(FLAT[:1])
+    with pytest.raises(NotEnoughData, match="4 figures, at least 6 needed"):
+        xmr(FLAT[:4], minimum=6)
+
+
+def test_a_rising_trend_is_improvement_even_below_the_mean():
+    # The latest point is below the mean but ends seven rising figures: the reference
+    # judges the signal by its kind, so with high good it is improvement.
+    series = [10, 16, 9, 15, 10, 16, 9, 15, 10, 16, 4, 5, 6, 7, 8, 9, 10]
+    chart = xmr(series, polarity="high")
+    assert series[-1] < chart.phases[0][1].mean and chart.variation is Variation.IMPROVING
+    assert xmr(series, polarity="low").variation is Variation.CONCERNING
 
 
 @pytest.mark.parametrize(

@@ -149,8 +149,10 @@ def test_scorecard_csv_says_not_enough_data_where_the_page_does(client, scorecar
     records = list(csv.reader(io.StringIO(client.get("/scorecard/export.csv").content.decode())))
     header, rows = records[0], {r[1]: r for r in records[1:]}
     assert "Not enough data" in page
+    # SW07 has one figure; SW01's three quarters give trial limits, as in the reference.
     for column in ("Variation (SPC)", "Assurance (SPC)"):
-        assert rows["SW01"][header.index(column)] == "Not enough data"
+        assert rows["SW07"][header.index(column)] == "Not enough data"
+    assert rows["SW01"][header.index("Variation (SPC)")] == "Common cause variation"
     # The CSV keeps the figures as the page prints them.
     assert rows["SW01"][header.index("Q3 2017/18")] == "8,632 (2,467)"
     assert rows["R01"][header.index("Q3 2017/18")] == "£7.989m"
