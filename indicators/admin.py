@@ -13,6 +13,7 @@ from indicators.models import (
     Commentary,
     Comparator,
     Indicator,
+    ProcessChange,
     Publication,
     Scorecard,
     Section,
@@ -21,6 +22,7 @@ from indicators.models import (
     Value,
 )
 from indicators.roles import can_edit_figures, is_performance_team
+from indicators.services import record_process_change, withdraw_process_change
 from scorecard.history_admin import GuardedHistoryAdmin
 
 
@@ -122,6 +124,16 @@ class ComparatorInline(OwnedInlineMixin, admin.TabularInline):
     fields = ("period", "area", "value", "value_period")
 
 
+class ProcessChangeInline(admin.TabularInline):
+    """Changes to how the service works, from which SPC limits start afresh: the
+    performance team's to record (role permissions), everyone else's to read."""
+
+    model = ProcessChange
+    extra = 0
+    fields = ("period", "reason", "recorded_by", "recorded_at")
+    readonly_fields = ("recorded_by", "recorded_at")
+
+
 class CommentaryInline(admin.StackedInline):
     """Commentary is shown here; it is written on the period return with its figure, and
     signed off and published with it."""
@@ -158,7 +170,13 @@ class IndicatorAdmin(GuardedHistoryAdmin):
     list_filter = ("section", "owner", "polarity", "service", "frequency")
     search_fields = ("reference", "title")
     list_select_related = ("section", "service", "owner")
-    inlines = (ValueInline, TargetInline, ComparatorInline, CommentaryInline)
+    inlines = (
+        ValueInline,
+        TargetInline,
+        ComparatorInline,
+        ProcessChangeInline,
+        CommentaryInline,
+    )
     fieldsets = (
         (None, {"fields": ("reference", "title", "definition", "group", "section", "service")}),
         ("Ownership", {"fields": ("owner", "delegates", "data_source")}),
@@ -178,6 +196,7 @@ class IndicatorAdmin(GuardedHistoryAdmin):
             },
         ),
         ("RAG rating", {"fields": ("tolerance_kind", "tolerance_amount")}),
+        ("Statistical process control", {"fields": ("spc_fix_after",)}),
         ("Order", {"fields": ("order",)}),
     )
     history_list_display = ("title", "owner")
@@ -265,8 +284,21 @@ class IndicatorAdmin(GuardedHistoryAdmin):
             "aggregation",
             "tolerance_kind",
             "tolerance_amount",
+            "spc_fix_after",
             "order",
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ProcessChange:
+            return super().save_formset(request, form, formset, change)
+        # Recorded through the same service as the indicator page's form, so both keep
+        # who recorded it and validate the same way.
+        changed = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            withdraw_process_change(obj, by=request.user)
+        for instance in changed:
+            record_process_change(instance, by=request.user)
+        formset.save_m2m()
 
 
 @admin.register(Value)

@@ -1,13 +1,13 @@
-"""One indicator's audit trail: every change to it and to its figures, targets, comparators
-and commentary, with who made it, when, and each field before and after."""
+"""One indicator's audit trail: every change to it and to its figures, targets, comparators,
+process changes and commentary, with who made it, when, and each field before and after."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from indicators.models import Commentary, Comparator, Indicator, Target, Value
+from indicators.models import Commentary, Comparator, Indicator, ProcessChange, Target, Value
 
-_SKIPPED = {"id", "period_start", "period_end", "indicator"}
+_SKIPPED = {"id", "period_start", "period_end", "indicator", "recorded_by", "recorded_at"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ def audit_trail(indicator: Indicator) -> list[AuditEntry]:
         (Value, {"indicator_id": indicator.pk}),
         (Target, {"indicator_id": indicator.pk}),
         (Comparator, {"indicator_id": indicator.pk}),
+        (ProcessChange, {"indicator_id": indicator.pk}),
         (Commentary, {"indicator_id": indicator.pk}),
     ]
     entries: list[AuditEntry] = []

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from indicators.models import Section, Service
+from indicators.models import ProcessChange, Section, Service
 from indicators.periods import FINANCIAL_YEAR, PeriodError, parse_period
 from indicators.rag import Direction, Rag
 from indicators.spc import Assurance, Variation
@@ -85,3 +85,54 @@ class ScorecardFilterForm(forms.Form):
             return parse_period(text, kind=FINANCIAL_YEAR)
         except PeriodError as error:
             raise forms.ValidationError(str(error)) from None
+
+
+class ProcessChangeForm(forms.Form):
+    """The performance team records a change to how a service works: the first period
+    under the new process (one of the chart's, after its first) and what changed."""
+
+    period = forms.ChoiceField(
+        label="First period under the new process",
+        error_messages={
+            "required": "Choose the first period under the new process.",
+            "invalid_choice": "Choose one of the chart's periods, after its first.",
+        },
+    )
+    reason = forms.CharField(
+        max_length=300,
+        label="What changed",
+        error_messages={
+            "required": "Say what changed in the process.",
+            "max_length": "Keep it to 300 characters; the chart's note is short.",
+        },
+        help_text='As the chart\'s note will say it, e.g. "New triage service from October".',
+    )
+
+    def __init__(self, *args, periods=(), indicator=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.periods = {p.key: p for p in periods}
+        self.fields["period"].choices = [("", "Choose a period")] + [
+            (p.key, str(p)) for p in reversed(periods)
+        ]
+
+    def clean_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError("Say what changed in the process.")
+        return reason
+
+    def clean_period(self):
+        period = self.periods.get(self.cleaned_data["period"])
+        if period is None:
+            raise forms.ValidationError("Choose one of the chart's periods, after its first.")
+        if ProcessChange.objects.filter(indicator=self.indicator, period=period).exists():
+            raise forms.ValidationError(f"A process change from {period} is already recorded.")
+        return period
+
+    def change(self) -> ProcessChange:
+        return ProcessChange(
+            indicator=self.indicator,
+            period=self.cleaned_data["period"],
+            reason=self.cleaned_data["reason"],
+        )

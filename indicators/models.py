@@ -124,6 +124,7 @@ class IndicatorQuerySet(models.QuerySet):
             models.Prefetch("values", queryset=values),
             models.Prefetch("targets", queryset=targets),
             models.Prefetch("comparators", queryset=comparators),
+            "process_changes",
         )
 
 
@@ -187,6 +188,16 @@ class Indicator(models.Model):
         decimal_places=4,
         validators=[MinValueValidator(Decimal(0))],
         help_text="How far short of the target a figure may be and still be amber.",
+    )
+    spc_fix_after = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        verbose_name="fix SPC limits after",
+        help_text=(
+            "Work out each phase's mean and limits from its first this many figures and keep "
+            "them fixed after (blank: from every figure)."
+        ),
     )
     history = HistoricalRecords()
 
@@ -619,6 +630,44 @@ class Target(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class ProcessChange(PeriodDatesMixin):
+    """A change to how a service works, recorded by the performance team: statistical
+    process control works out the mean and limits afresh from its period."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="process_changes"
+    )
+    period = PeriodField(help_text='The first period under the new process, e.g. "Q3 2019/20".')
+    reason = models.CharField(
+        max_length=300, help_text="What changed, as the chart's note will say it."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], name="one_process_change_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.reference} process change from {self.period}"
+
+    def clean(self) -> None:
+        if not self.reason.strip():
+            raise ValidationError({"reason": "Say what changed in the process."})
 
 
 class Comparator(PeriodDatesMixin):

@@ -13,7 +13,16 @@ CLERK = "Clerks"
 
 ROLES = (OFFICER, PERFORMANCE_TEAM, COMMITTEE_MEMBER, CLERK)
 
-_MODELS = ("indicator", "value", "commentary", "target", "comparator", "section", "service")
+_MODELS = (
+    "indicator",
+    "value",
+    "commentary",
+    "target",
+    "comparator",
+    "section",
+    "service",
+    "processchange",
+)
 _KEEP = ("view", "add", "change", "delete")
 _RISK_MODELS = ("entry", "review", "reviewentry", "risktype", "riskmatrix")
 
@@ -23,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"change_entry"},
     PERFORMANCE_TEAM: {f"{action}_{m}" for m in _MODELS for action in ("view", "add", "change")}
     | {"delete_value", "delete_commentary", "delete_target", "delete_comparator"}
+    | {"delete_processchange"}
     | {"add_scorecard", "change_scorecard", "view_scorecard"}
     | {f"{action}_{m}" for m in _RISK_MODELS for action in ("view", "add", "change")}
     | {"view_lead", "add_lead", "change_lead"},

@@ -10,7 +10,15 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from indicators.models import Commentary, Comparator, Indicator, Target, Value, ValueState
+from indicators.models import (
+    Commentary,
+    Comparator,
+    Indicator,
+    ProcessChange,
+    Target,
+    Value,
+    ValueState,
+)
 from indicators.periods import Period
 
 
@@ -147,3 +155,20 @@ def save_indicator(*, reference: str, by=None, **fields) -> Indicator:
     for name, value in fields.items():
         setattr(row, name, value)
     return _save(row, by)
+
+
+@transaction.atomic
+def record_process_change(change: ProcessChange, *, by) -> ProcessChange:
+    """Record (or correct) a change to how a service works; SPC works out the indicator's
+    limits afresh from its period. Who recorded it is kept, and the history has the rest."""
+    if change.pk is None:
+        change.recorded_by = by
+    return _save(change, by)
+
+
+@transaction.atomic
+def withdraw_process_change(change: ProcessChange, *, by) -> None:
+    """Take back a process change recorded by mistake; the history keeps it and who took
+    it back, and the limits run on as one phase again."""
+    change._history_user = by
+    change.delete()

@@ -340,9 +340,10 @@ class Chart:
     """An XmR chart: the phases' limits, each point's signal, variation and assurance."""
 
     values: tuple[Number | None, ...]  # the figures, as given (None for a gap)
-    phases: tuple[tuple[int, Limits], ...]  # (first index, limits) of each phase
+    # (first index, limits) of each phase; None for a phase too young to have limits yet.
+    phases: tuple[tuple[int, Limits | None], ...]
     signals: tuple[Signal | None, ...]
-    variation: Variation
+    variation: Variation | None  # None: the current phase has no limits yet
     assurance: Assurance | None
     screen: bool = True  # whether moving ranges were screened
 
@@ -353,19 +354,24 @@ class Chart:
     @property
     def trial(self) -> bool:
         """Whether any phase has trial limits (fewer than 12 figures)."""
-        return any(lim.trial for _, lim in self.phases)
+        return any(lim.trial for _, lim in self.phases if lim is not None)
 
     @property
     def left_out(self) -> int:
         """Moving ranges screened out, over all phases."""
-        return sum(lim.left_out for _, lim in self.phases)
+        return sum(lim.left_out for _, lim in self.phases if lim is not None)
 
-    def limits_at(self, index: int) -> Limits:
-        current = self.phases[0][1]
-        for start, lim in self.phases:
-            if index >= start:
-                current = lim
-        return current
+    @property
+    def current(self) -> Limits | None:
+        """The limits of the latest phase, the one the process is in now."""
+        return self.phases[-1][1]
+
+    def phase_at(self, index: int) -> int:
+        """The number of the phase the point belongs to (0 for the first)."""
+        return max(n for n, (start, _) in enumerate(self.phases) if index >= start or n == 0)
+
+    def limits_at(self, index: int) -> Limits | None:
+        return self.phases[self.phase_at(index)][1]
 
 
 def _variation(signal: Signal | None, polarity: str) -> Variation:
@@ -394,7 +400,11 @@ def xmr(
     gaps at either end are the caller's to trim). `baseline` computes each phase's limits
     from its first points only (the reference's "fix after n points"); `rephase_at` starts
     new phases (a change to the process) at those indexes. `screen` leaves unusually large
-    moving ranges out of the limits, as the reference does by default."""
+    moving ranges out of the limits, as the reference does by default.
+
+    A phase with fewer than `minimum` figures, or without two figures in a row, has no
+    limits yet: its points carry no signal, and while it is the latest phase the chart
+    judges neither variation nor assurance."""
     # Exact numerator and denominator pairs: cheaper than fractions, and as exact.
     points = [None if v is None else v.as_integer_ratio() for v in values]
     figures = sum(p is not None for p in points)
@@ -408,20 +418,31 @@ def xmr(
     for n, start in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(points)
         segment = points[start:end]
-        if all(p is None for p in segment):
-            raise NotEnoughData("Not enough data for SPC: a phase has no figures.")
         length = min(baseline, len(segment)) if baseline else len(segment)
-        trial = sum(p is not None for p in segment) < TRIAL_BELOW
+        count = sum(p is not None for p in segment)
+        basis = segment[:length]
+        pairs = zip(basis, basis[1:], strict=False)
+        in_a_row = any(a is not None and b is not None for a, b in pairs)
+        if count < max(minimum, 1) or not in_a_row:
+            phases.append((start, None))
+            marks += [None] * len(segment)
+            continue
+        trial = count < TRIAL_BELOW
         whole, scaled, lim = _in_whole_units(segment, length, screen=screen, trial=trial)
         phases.append((start, lim))
         marks += signals(whole, scaled)
+    if all(lim is None for _, lim in phases):
+        raise NotEnoughData(
+            f"Not enough data for SPC: {figures} figures, and limits need at least two "
+            "figures in a row."
+        )
     lim = phases[-1][1]
     return Chart(
         values=tuple(values),
         phases=tuple(phases),
         signals=tuple(marks),
-        variation=_variation(marks[-1], polarity),
-        assurance=assurance(lim, target, polarity),
+        variation=_variation(marks[-1], polarity) if lim is not None else None,
+        assurance=assurance(lim, target, polarity) if lim is not None else None,
         screen=screen,
     )
 

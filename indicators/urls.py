@@ -12,5 +12,15 @@ urlpatterns = [
     path("scorecard/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("indicators/<str:reference>/", views.indicator_detail, name="detail"),
     path("indicators/<str:reference>/judgement/", views.set_judged_rating, name="set_judgement"),
+    path(
+        "indicators/<str:reference>/process-changes/",
+        views.add_process_change,
+        name="add_process_change",
+    ),
+    path(
+        "indicators/<str:reference>/process-changes/<int:pk>/withdraw/",
+        views.withdraw_process_change,
+        name="withdraw_process_change",
+    ),
     path("indicators/<str:reference>/history.csv", views.indicator_history_csv, name="history"),
 ]

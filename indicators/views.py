@@ -15,8 +15,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from indicators import services
 from indicators.audit import audit_trail
-from indicators.forms import ScorecardFilterForm
+from indicators.forms import ProcessChangeForm, ScorecardFilterForm
 from indicators.models import (
     Indicator,
     Scorecard,
@@ -36,14 +37,13 @@ from indicators.roles import (
     is_performance_team,
     role_names,
 )
-from indicators.services import set_judgement
 from indicators.tables import ScorecardTable, ValuesTable
 from meetings.models import Report
 from meetings.permissions import can_edit_report
 from meetings.selectors import is_item_published
 from recovery_plans.rules import NEEDED, plan_state
 from reporting.assessment import assess, stretch_goals
-from reporting.charts import spc_view, trend_figure
+from reporting.charts import spc_series, spc_view, trend_figure
 from reporting.comparators import Benchmarks, attach_rankings
 from reporting.comparators import figure as comparator_figure
 from reporting.exports import scorecard_records, scorecard_workbook
@@ -247,12 +247,24 @@ def _filename(view: ScorecardView, extension: str) -> str:
     return f"scorecard-{quarter}.{extension}"
 
 
-def indicator_detail(request, reference: str):
-    """One indicator: definition, trend chart, every figure rated, and commentary."""
-    indicator = get_object_or_404(
+def _reported(reference: str) -> Indicator:
+    return get_object_or_404(
         Indicator.objects.for_report().prefetch_related(published_commentary()),
         reference=reference,
     )
+
+
+def _process_change_form(indicator: Indicator, data=None) -> ProcessChangeForm:
+    periods = [p.period for p in spc_series(indicator)][1:]
+    return ProcessChangeForm(data, periods=periods, indicator=indicator)
+
+
+def indicator_detail(request, reference: str):
+    """One indicator: definition, trend chart, every figure rated, and commentary."""
+    return _indicator_page(request, _reported(reference))
+
+
+def _indicator_page(request, indicator: Indicator, process_form=None, status=200):
     rows = []
     for value in indicator.values.all():
         assessment = assess(indicator, value)
@@ -273,10 +285,14 @@ def indicator_detail(request, reference: str):
     comparison = Benchmarks([indicator]).by_indicator.get(indicator.pk)
     plans = plans_by_indicator([indicator.pk]).get(indicator.pk, [])
     state, figure, reason = _plan_standing(indicator, plans)
+    if team and process_form is None:
+        process_form = _process_change_form(indicator)
     return render(
         request,
         "indicators/indicator_detail.html",
         {
+            "process_changes": list(indicator.process_changes.all()),
+            "process_form": process_form if team else None,
             "plans": plans,
             "plan_state": state,
             "plan_figure": figure,
@@ -301,7 +317,41 @@ def indicator_detail(request, reference: str):
             "comparison_interval": comparison.council_interval if comparison else "",
             "can_import_comparators": team,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def add_process_change(request, reference: str):
+    """The performance team records a process change; the SPC chart starts a new phase,
+    with its own mean and limits, from its period. A refused form is shown again with
+    what was typed and each problem named."""
+    if not is_performance_team(request.user):
+        raise PermissionDenied("Only the performance team records process changes.")
+    indicator = _reported(reference)
+    form = _process_change_form(indicator, request.POST)
+    if not form.is_valid():
+        return _indicator_page(request, indicator, form, status=400)
+    change = services.record_process_change(form.change(), by=request.user)
+    messages.success(
+        request,
+        f"Process change from {change.period} recorded: limits start afresh from there.",
+        "process-changes",
+    )
+    return redirect(f"{reverse('indicators:detail', args=[reference])}#process-changes")
+
+
+@login_required
+@require_POST
+def withdraw_process_change(request, reference: str, pk: int):
+    if not is_performance_team(request.user):
+        raise PermissionDenied("Only the performance team withdraws process changes.")
+    indicator = get_object_or_404(Indicator, reference=reference)
+    change = get_object_or_404(indicator.process_changes, pk=pk)
+    services.withdraw_process_change(change, by=request.user)
+    messages.success(request, f"Process change from {change.period} withdrawn.", "process-changes")
+    return redirect(f"{reverse('indicators:detail', args=[reference])}#process-changes")
 
 
 @login_required
@@ -320,25 +370,32 @@ def set_judged_rating(request, reference: str):
     )
     rating = request.POST.get("rating", "")
     if figure is None:
-        messages.error(request, "Figure: choose one of the indicator's published figures.")
+        messages.error(
+            request, "Figure: choose one of the indicator's published figures.", "judgement"
+        )
     elif rating not in {"", *Rag}:
-        messages.error(request, "Rating: choose On track, Slightly below or Requires improvement.")
+        messages.error(
+            request,
+            "Rating: choose On track, Slightly below or Requires improvement.",
+            "judgement",
+        )
     else:
         try:
-            set_judgement(
+            services.set_judgement(
                 value=figure, rag=rating, reason=request.POST.get("reason", ""), by=request.user
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 label = "Reason" if field == "judgement_reason" else "Rating"
                 for problem in problems:
-                    messages.error(request, f"{label}: {problem}")
+                    messages.error(request, f"{label}: {problem}", "judgement")
         else:
             messages.success(
                 request,
                 f"{figure.period} is rated {Rag(rating).label.lower()} by judgement."
                 if rating
                 else f"{figure.period} is rated as computed again.",
+                "judgement",
             )
     return redirect(f"{reverse('indicators:detail', args=[reference])}#judgement")
 

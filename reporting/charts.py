@@ -3,14 +3,18 @@
 Each rating has its own marker shape as well as colour, so the chart reads without colour;
 the values table beside it is the chart's text alternative."""
 
+import html
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 import plotly.graph_objects as go
 from django.conf import settings
 
 from indicators import spc
-from indicators.models import ComparatorArea, Indicator, Value
+from indicators.models import ComparatorArea, Indicator, ProcessChange, Value
 from indicators.periods import KIND_LABELS, Period
 from indicators.rag import Rag
 from reporting.assessment import assess, target_for
@@ -115,6 +119,39 @@ def _add_comparators(figure: go.Figure, indicator: Indicator) -> None:
 
 
 @dataclass(frozen=True)
+class SpcPhase:
+    """One phase of the chart as the page lists it: from when, why, and its limits."""
+
+    start: Period
+    change: ProcessChange | None  # None for the first phase
+    limits: spc.Limits | None  # None while the phase has too few figures
+    figures: int
+    latest: bool = False  # the phase the process is in now
+
+    def describe(self, indicator: Indicator) -> str:
+        fmt = indicator.format
+        since = f"From {self.start}" + (f" ({self.change.reason})" if self.change else "")
+        figures = f"{self.figures} figure{'s' if self.figures != 1 else ''}"
+        if self.limits is None and self.latest:
+            return (
+                f"{since}: {figures} so far, too few for limits; variation and assurance "
+                "are judged once there are enough."
+            )
+        if self.limits is None:
+            return f"{since}: {figures}, too few for limits."
+        lim = self.limits
+        return (
+            f"{since}: mean {fmt(_decimal(lim.mean))}, process limits "
+            f"{fmt(_decimal(lim.lower))} to {fmt(_decimal(lim.upper))}"
+            f"{' (trial)' if lim.trial else ''}."
+        )
+
+
+def _decimal(exact: Fraction) -> Decimal:
+    return Decimal(exact.numerator) / Decimal(exact.denominator)
+
+
+@dataclass(frozen=True)
 class SpcView:
     """An indicator's SPC chart for its page, or why there is none."""
 
@@ -124,6 +161,13 @@ class SpcView:
     assurance: spc.Assurance | None = None
     notes: tuple[str, ...] = ()  # how the limits were drawn, in words, beside the chart
     trial: bool = False
+    # Each phase in words, when a process change has split the chart into phases.
+    phases: tuple[str, ...] = ()
+
+    @property
+    def pending(self) -> bool:
+        """The chart is drawn but the current phase has no limits yet."""
+        return self.figure is not None and self.variation is None
 
 
 @dataclass(frozen=True)
@@ -185,26 +229,70 @@ def spc_series(indicator: Indicator) -> list[SpcPoint]:
     return series
 
 
+def phase_starts(indicator: Indicator, series: list[SpcPoint]) -> dict[int, ProcessChange]:
+    """Where each recorded process change starts a phase: at the first period of the
+    series that starts on or after the change's period (a change recorded for a quarter
+    starts a monthly indicator's phase at the quarter's first month). A change before the
+    second figure, or after the latest, starts nothing yet."""
+    starts: dict[int, ProcessChange] = {}
+    changes = sorted(indicator.process_changes.all(), key=lambda c: c.period_start)
+    for change in changes:
+        at = next((i for i, p in enumerate(series) if p.period.start >= change.period.start), None)
+        if at:  # neither None (after the series) nor 0 (at its start)
+            starts.setdefault(at, change)
+    return starts
+
+
 def spc_chart(indicator: Indicator) -> tuple[list[SpcPoint], spc.Chart]:
-    """The indicator's series and its XmR chart, the target taken from its latest period.
-    Raises spc.NotEnoughData for too few figures."""
+    """The indicator's series and its XmR chart, a phase for each process change, the
+    target taken from its latest period. Raises spc.NotEnoughData for too few figures."""
     series = spc_series(indicator)
     latest_target = target_for(indicator, series[-1].period) if series else None
     point = latest_target.spec().point() if latest_target else None
     chart = spc.xmr(
-        [p.figure for p in series], polarity=indicator.polarity, target=point, **spc_method()
+        [p.figure for p in series],
+        polarity=indicator.polarity,
+        target=point,
+        baseline=indicator.spc_fix_after,
+        rephase_at=tuple(phase_starts(indicator, series)),
+        **spc_method(),
     )
     return series, chart
 
 
-def spc_notes(chart: spc.Chart, series: list[SpcPoint]) -> tuple[str, ...]:
+def spc_phases(
+    indicator: Indicator, chart: spc.Chart, series: list[SpcPoint]
+) -> tuple[SpcPhase, ...]:
+    starts = phase_starts(indicator, series)
+    bounds = [start for start, _ in chart.phases] + [len(series)]
+    return tuple(
+        SpcPhase(
+            start=series[start].period,
+            change=starts.get(start),
+            limits=lim,
+            figures=sum(p.figure is not None for p in series[start : bounds[n + 1]]),
+            latest=n == len(chart.phases) - 1,
+        )
+        for n, (start, lim) in enumerate(chart.phases)
+    )
+
+
+def spc_notes(
+    chart: spc.Chart, series: list[SpcPoint], fix_after: int | None = None
+) -> tuple[str, ...]:
     """How the chart's limits were drawn, in words, for the caption beside it."""
     notes = []
     if chart.trial:
-        short = min(lim.points for _, lim in chart.phases if lim.trial)
+        short = min(lim.points for _, lim in chart.phases if lim is not None and lim.trial)
         notes.append(
             f"Trial limits: drawn from {short} figure{'s' if short != 1 else ''}, fewer than "
             f"{spc.TRIAL_BELOW}, so they will be revised as each new figure arrives."
+        )
+    if fix_after:
+        notes.append(
+            f"Limits are fixed from the first {fix_after} figures of "
+            f"{'each phase' if len(chart.phases) > 1 else 'the series'}; later figures are "
+            "judged against them without moving them."
         )
     if chart.screen:
         left_out = chart.left_out
@@ -227,14 +315,10 @@ def spc_notes(chart: spc.Chart, series: list[SpcPoint]) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def spc_view(indicator: Indicator) -> SpcView:
-    try:
-        series, chart = spc_chart(indicator)
-    except spc.NotEnoughData as error:
-        return SpcView(None, str(error))
-    x = [p.period.end.isoformat() for p in series]
-    figure = go.Figure()
+def _limit_lines(figure: go.Figure, chart: spc.Chart, x: list[str]) -> None:
+    """The mean and the process limits, a separate line for each phase."""
     trial = " (trial)" if chart.trial else ""
+    starts = {start for start, _ in chart.phases}
     for name, pick, dash in (
         (f"Mean{trial}", lambda lim: lim.mean, "solid"),
         (f"Upper process limit{trial}", lambda lim: lim.upper, "dot" if trial else "dash"),
@@ -242,11 +326,12 @@ def spc_view(indicator: Indicator) -> SpcView:
     ):
         xs, ys = [], []
         for i, when in enumerate(x):
-            if i and any(start == i for start, _ in chart.phases):
+            if i and i in starts:
                 xs.append(when)  # a new phase starts a new line: None breaks the old one
                 ys.append(None)
+            lim = chart.limits_at(i)
             xs.append(when)
-            ys.append(float(pick(chart.limits_at(i))))
+            ys.append(float(pick(lim)) if lim is not None else None)
         figure.add_trace(
             go.Scatter(
                 name=name,
@@ -257,6 +342,50 @@ def spc_view(indicator: Indicator) -> SpcView:
                 hoverinfo="skip",
             )
         )
+
+
+def _wrapped(text: str, width: int = 24, lines: int = 3) -> list[str]:
+    """The text in short lines, so that a note above a phone-width chart stays on it."""
+    wrapped = textwrap.wrap(text, width) or [""]
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1 :]), width)]
+    return wrapped
+
+
+def _process_change_marks(figure: go.Figure, starts: dict[int, ProcessChange], x: list[str]) -> int:
+    """A vertical line where each process change starts its phase, with its reason above
+    the chart (on the line's left when the change is in the chart's right half). Returns
+    the lines of text the tallest note needs."""
+    tallest = 0
+    for at, change in sorted(starts.items()):
+        figure.add_vline(x=x[at], line={"color": "#0b0c0c", "width": 1.5, "dash": "dashdot"})
+        lines = _wrapped(f"Process change: {change.reason}")
+        tallest = max(tallest, len(lines))
+        figure.add_annotation(
+            x=x[at],
+            y=1,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            xanchor="right" if at > len(x) / 2 else "left",
+            align="right" if at > len(x) / 2 else "left",
+            text="<br>".join(html.escape(line) for line in lines),
+            hovertext=f"From {change.period}: {change.reason}",
+            showarrow=False,
+            font={"size": 13, "color": "#0b0c0c"},
+            bgcolor="#ffffff",
+        )
+    return tallest
+
+
+def spc_view(indicator: Indicator) -> SpcView:
+    try:
+        series, chart = spc_chart(indicator)
+    except spc.NotEnoughData as error:
+        return SpcView(None, str(error))
+    x = [p.period.end.isoformat() for p in series]
+    figure = go.Figure()
+    _limit_lines(figure, chart, x)
     signals = chart.signals
     figure.add_trace(
         go.Scatter(
@@ -280,6 +409,8 @@ def spc_view(indicator: Indicator) -> SpcView:
             },
         )
     )
+    starts = phase_starts(indicator, series)
+    note_lines = _process_change_marks(figure, starts, x)
     if chart.trial:
         figure.add_annotation(
             text="Trial limits",
@@ -293,8 +424,8 @@ def spc_view(indicator: Indicator) -> SpcView:
             font={"size": 14, "color": "#0b0c0c"},
         )
     figure.update_layout(
-        margin={"l": 60, "r": 20, "t": 30, "b": 40},
-        height=340,
+        margin={"l": 60, "r": 20, "t": 30 + 18 * note_lines, "b": 40},
+        height=340 + 18 * note_lines,
         font={"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
         legend={"orientation": "h", "y": -0.25},
         plot_bgcolor="#ffffff",
@@ -306,8 +437,13 @@ def spc_view(indicator: Indicator) -> SpcView:
         "",
         chart.variation,
         chart.assurance,
-        notes=spc_notes(chart, series),
+        notes=spc_notes(chart, series, indicator.spc_fix_after),
         trial=chart.trial,
+        phases=(
+            tuple(p.describe(indicator) for p in spc_phases(indicator, chart, series))
+            if starts
+            else ()
+        ),
     )
 
 

@@ -140,6 +140,10 @@ def urls_for(world) -> dict[str, str]:
         "indicators:detail": reverse("indicators:detail", args=["SW06"]),
         "indicators:history": reverse("indicators:history", args=["SW06"]),
         "indicators:set_judgement": reverse("indicators:set_judgement", args=["SW06"]),
+        "indicators:add_process_change": reverse("indicators:add_process_change", args=["SW06"]),
+        "indicators:withdraw_process_change": reverse(
+            "indicators:withdraw_process_change", args=["SW06", 1]
+        ),
         "comparators:index": reverse("comparators:index"),
         "comparators:upload": reverse("comparators:upload"),
         "comparators:measure_create": reverse("comparators:measure_create"),
@@ -255,6 +259,9 @@ EXPECTED = {
     # An indicator's audit trail: the performance team.
     "indicators:history": (403, 403, 403, 403, 200, 403, 403, 200),
     "indicators:set_judgement": (302, 405, 405, 405, 405, 405, 405, 405),
+    # Process changes: the performance team's, by POST (tests/test_process_changes.py).
+    "indicators:add_process_change": (302, 405, 405, 405, 405, 405, 405, 405),
+    "indicators:withdraw_process_change": (302, 405, 405, 405, 405, 405, 405, 405),
     # National comparators: imports, measure codes and groups are the performance team's.
     "comparators:index": (302, 403, 403, 403, 200, 403, 403, 200),
     "comparators:upload": (302, 403, 403, 403, 200, 403, 403, 200),

@@ -108,10 +108,10 @@ def test_indicator_page_queries_do_not_grow_with_its_history(
         client.get(f"/indicators/{long.reference}/")
 
 
-# The indicator with section, service and owner; its figures, targets, comparators and
-# commentary; the recovery plans covering it; the comparator groups (with groups, their
-# members and the imported figures, 2 more).
-INDICATOR_QUERIES = 7
+# The indicator with section, service and owner; its figures, targets, comparators,
+# process changes and commentary; the recovery plans covering it; the comparator groups
+# (with groups, their members and the imported figures, 2 more).
+INDICATOR_QUERIES = 8
 
 
 def test_spc_chart_and_icons_with_enough_points(client, make_indicator):
