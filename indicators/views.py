@@ -264,7 +264,7 @@ def indicator_detail(request, reference: str):
     return _indicator_page(request, _reported(reference))
 
 
-def _indicator_page(request, indicator: Indicator, process_form=None, status=200):
+def _indicator_page(request, indicator: Indicator, process_form=None):
     rows = []
     for value in indicator.values.all():
         assessment = assess(indicator, value)
@@ -317,7 +317,6 @@ def _indicator_page(request, indicator: Indicator, process_form=None, status=200
             "comparison_interval": comparison.council_interval if comparison else "",
             "can_import_comparators": team,
         },
-        status=status,
     )
 
 
@@ -332,7 +331,7 @@ def add_process_change(request, reference: str):
     indicator = _reported(reference)
     form = _process_change_form(indicator, request.POST)
     if not form.is_valid():
-        return _indicator_page(request, indicator, form, status=400)
+        return _indicator_page(request, indicator, form)
     change = services.record_process_change(form.change(), by=request.user)
     messages.success(
         request,
