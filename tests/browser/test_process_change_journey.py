@@ -59,9 +59,10 @@ def test_the_team_records_a_process_change_and_the_chart_starts_a_new_phase(step
     page.get_by_label("First period under the new process").select_option(label="Q1 2017/18")
     page.get_by_role("button", name="Record the process change").click()
     page.wait_for_load_state()
-    assert "What changed: Say what changed in the process." in page.locator(
-        ".govuk-error-summary"
-    ).inner_text()
+    assert (
+        "What changed: Say what changed in the process."
+        in page.locator(".govuk-error-summary").inner_text()
+    )
     assert (
         page.get_by_label("First period under the new process").input_value()
         == "financial_quarter:Q1 2017/18"
