@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, Q
@@ -24,6 +23,7 @@ from comparators import formats
 from comparators.models import Area, AreaKind, ComparatorValue, ImportRun, Measure, MeasureCode
 from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Frequency
+from indicators.numbers import FigureError, parse_number
 from indicators.periods import ACADEMIC_YEAR, Period, PeriodError, parse_period
 from scorecard.bulk import insert
 from spreadsheets import excel_cells
@@ -36,7 +36,6 @@ MAX_LINES_SHOWN = 5
 # The Government Statistical Service's symbols for a figure that is not there:
 # not available, suppressed, confidential, not applicable.
 MISSING = {"", "..", "x", "[x]", "c", "[c]", ":", "z", "[z]"}
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d*)(\.\d+)?%?$")
 
 
 class ImportRefused(ValueError):
@@ -492,11 +491,9 @@ def _update_values(rows: list[tuple]) -> None:
 
 def _number(text: str) -> Decimal | str:
     """A figure as published ("75.5", "75.5%", "1,234"), or why it is not one."""
-    if not _NUMBER.match(text) or text in {"", "%", ".", "+", "-"}:
-        return f'"{text}" is not a number'
     try:
-        number = Decimal(text.rstrip("%").replace(",", ""))
-    except InvalidOperation:
+        number = parse_number(text)
+    except FigureError:
         return f'"{text}" is not a number'
     if abs(number) >= Decimal("1e14"):
         return f'"{text}" is too large for a figure'

@@ -11,7 +11,10 @@ from decimal import Decimal, InvalidOperation
 
 from indicators.formatting import Unit
 
-_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# The one grammar of a number in the project: digits with optional thousands separators and
+# decimals ("8,632", "34.8", "-14.0", ".5"). Forms, workbooks, the catalogue and national
+# comparator files all read numbers through it.
+_NUMBER = r"[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
 
 
 class FigureError(ValueError):
@@ -33,6 +36,13 @@ def _number(text: str, original: str) -> Decimal:
         return Decimal(text.replace(",", "").lstrip("+"))
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
         raise FigureError(f"'{original}' is not a number.") from None
+
+
+def parse_number(text: str) -> Decimal:
+    """A plain number as a published file writes it, a trailing percent sign allowed
+    ("75.5%" is 75.5): the grammar above, nothing else. Raises FigureError."""
+    cleaned = text.strip()
+    return _number(cleaned[:-1] if cleaned.endswith("%") else cleaned, text)
 
 
 def parse_figure(text, unit: Unit | str) -> Figure:

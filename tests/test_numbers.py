@@ -4,8 +4,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from comparators.imports import _number
 from indicators.formatting import Unit
-from indicators.numbers import Figure, FigureError, parse_figure
+from indicators.numbers import Figure, FigureError, parse_figure, parse_number
 
 
 @pytest.mark.parametrize(
@@ -54,3 +55,20 @@ def test_anything_else_is_refused_with_the_reason(text, unit, message):
     with pytest.raises(FigureError) as caught:
         parse_figure(text, unit)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1,234", D("1234")), ("75.5%", D("75.5")), ("-14.0", D("-14.0")), (".5", D("0.5"))],
+)
+def test_one_grammar_for_a_plain_number_in_forms_and_national_files(text, number):
+    assert parse_number(text) == number == _number(text)
+    # The same text typed on the return reads as the same figure.
+    assert parse_figure(text, Unit.PERCENTAGE).value == number
+
+
+@pytest.mark.parametrize("text", ["", "%", ".", "+", "12.", "1,23", "NaN", "1e5", "41, 554"])
+def test_what_is_not_a_number_is_refused_by_both(text):
+    with pytest.raises(FigureError):
+        parse_number(text)
+    assert _number(text) == f'"{text}" is not a number'
