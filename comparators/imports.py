@@ -27,6 +27,7 @@ from indicators.numbers import FigureError, parse_number
 from indicators.periods import ACADEMIC_YEAR, Period, PeriodError, parse_period
 from scorecard.bulk import insert
 from spreadsheets import excel_cells
+from spreadsheets.uploads import ImportRefused
 
 MAX_BYTES = 20 * 1024 * 1024
 BATCH_SIZE = 5000  # new areas
@@ -36,10 +37,6 @@ MAX_LINES_SHOWN = 5
 # The Government Statistical Service's symbols for a figure that is not there:
 # not available, suppressed, confidential, not applicable.
 MISSING = {"", "..", "x", "[x]", "c", "[c]", ":", "z", "[z]"}
-
-
-class ImportRefused(ValueError):
-    """The file as a whole cannot be read: too big, not text, not CSV, no header."""
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_http_methods
 
 from comparators import services
 from comparators.forms import CouncilForm, GroupForm, MeasureForm, UploadForm
-from comparators.imports import MAX_BYTES, ImportRefused, import_comparators
+from comparators.imports import MAX_BYTES, import_comparators
 from comparators.models import Area, ComparatorGroup, ImportRun, Measure
 from indicators.roles import is_performance_team
 from operations.pending_uploads import PendingUpload
+from spreadsheets.uploads import ImportRefused
 
 PROBLEMS_SHOWN = 200
 PENDING = PendingUpload("comparators_upload", ".csv")

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 from indicators.roles import is_performance_team
 from onboarding.catalogue import build_catalogue_workbook, export_catalogue, import_catalogue
 from operations.pending_uploads import PendingUpload
-from spreadsheets.workbooks import MAX_BYTES, XLSX, ImportRefused
+from spreadsheets.uploads import ImportRefused
+from spreadsheets.workbooks import MAX_BYTES, XLSX
 
 PENDING = PendingUpload("catalogue_upload", ".xlsx")
 

@@ -39,7 +39,8 @@ from returns.workflow import (
     save_entry,
     sign_off,
 )
-from spreadsheets.workbooks import MAX_BYTES, ImportRefused
+from spreadsheets.uploads import ImportRefused
+from spreadsheets.workbooks import MAX_BYTES
 
 
 @login_required

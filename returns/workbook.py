@@ -27,7 +27,6 @@ from returns.workflow import (
 from spreadsheets import excel_cells
 from spreadsheets.guard import FORMULA_STARTS
 from spreadsheets.workbooks import (  # noqa: F401  (re-exported: the return's public names)
-    ImportRefused,
     Problem,
     check_file,
     read_sheets,

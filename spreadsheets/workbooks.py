@@ -22,6 +22,7 @@ from python_calamine import CalamineWorkbook
 from spreadsheets import excel_cells
 from spreadsheets.excel_cells import cell_text  # noqa: F401  (the importers' name for it)
 from spreadsheets.guard import FORMULA_STARTS
+from spreadsheets.uploads import ImportRefused
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -34,10 +35,6 @@ MAX_ROWS = 200_000
 MAX_CELLS = 2_000_000  # cells written in the whole workbook, and each sheet's range
 MAX_PROBLEMS_SHOWN = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportRefused(ValueError):
-    """A file that is not a workbook we can safely read."""
 
 
 @dataclass(frozen=True)

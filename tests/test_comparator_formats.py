@@ -34,9 +34,10 @@ from django.core.management import CommandError, call_command
 
 from comparators import services
 from comparators.formats import normalise_period
-from comparators.imports import ImportRefused, import_comparators
+from comparators.imports import import_comparators
 from comparators.models import Area, ComparatorValue
 from indicators.periods import parse_period
+from spreadsheets.uploads import ImportRefused
 
 FINGERTIPS_HEADER = [
     "Indicator ID",

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from comparators import ranking, services
-from comparators.imports import ImportRefused, import_comparators
+from comparators.imports import import_comparators
 from comparators.models import Area, ComparatorGroup, ComparatorValue, ImportRun
+from spreadsheets.uploads import ImportRefused
 from tests.factories import rated_indicator
 
 HEADER = "Measure code,Area code,Area name,Area type,Period,Value\n"

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from indicators.models import Section, Value
 from indicators.periods import parse_period
 from indicators.services import record_value
-from returns.workbook import ImportRefused, check_file, import_figures
+from returns.workbook import check_file, import_figures
+from spreadsheets.uploads import ImportRefused
 
 URL = "/returns/2017-18/Q3/"
 

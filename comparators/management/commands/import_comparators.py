@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from comparators.imports import ImportRefused, import_comparators
+from comparators.imports import import_comparators
+from spreadsheets.uploads import ImportRefused
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.roles import is_performance_team
 from onboarding.catalogue import import_catalogue
-from spreadsheets.workbooks import ImportRefused
+from spreadsheets.uploads import ImportRefused
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from returns.workbook import ImportRefused, import_figures
+from returns.workbook import import_figures
+from spreadsheets.uploads import ImportRefused
 
 
 class Command(BaseCommand):
