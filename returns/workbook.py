@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Commentary, Indicator, Value, ValueStatus
@@ -24,6 +23,7 @@ from returns.workflow import (
     current_rows,
     plan_entry,
 )
+from scorecard.bulk import create_objects_with_history, update_with_history
 from spreadsheets import excel_cells
 from spreadsheets.guard import FORMULA_STARTS
 from spreadsheets.workbooks import (  # noqa: F401  (re-exported: the return's public names)
@@ -426,30 +426,23 @@ def _write_steps(steps: list[Step], by) -> None:
     retired = [s.retired for s in steps if s.retired is not None]
     changed = [s.row for s in steps if s.row is not None and s.row.pk is not None]
     new = [s.row for s in steps if s.row is not None and s.row.pk is None]
-    if retired:
-        bulk_update_with_history(retired, Value, ["is_current"], default_user=by)
-    if changed:
-        bulk_update_with_history(
-            changed,
-            Value,
-            ["value", "count", "missing_reason", "status", "state", "return_reason", "version"],
-            default_user=by,
-        )
+    update_with_history(Value, retired, ["is_current"], by=by)
+    update_with_history(
+        Value,
+        changed,
+        ["value", "count", "missing_reason", "status", "state", "return_reason", "version"],
+        by=by,
+    )
     for row in new:
         row.period_start, row.period_end = row.period.start, row.period.end
-    if new:
-        bulk_create_with_history(new, Value, default_user=by)
+    create_objects_with_history(Value, new, key=["indicator_id", "period", "revision"], by=by)
     notes = [s for s in steps if s.note is not None]
     for step in notes:
         step.note.figure_id = step.row.pk
     new_notes = [s.note for s in notes if s.note.pk is None]
     changed_notes = [s.note for s in notes if s.note.pk is not None]
-    if changed_notes:
-        bulk_update_with_history(
-            changed_notes, Commentary, ["issues", "causes", "actions"], default_user=by
-        )
-    if new_notes:
-        bulk_create_with_history(new_notes, Commentary, default_user=by)
+    update_with_history(Commentary, changed_notes, ["issues", "causes", "actions"], by=by)
+    create_objects_with_history(Commentary, new_notes, key=["figure_id"], by=by)
     for step in steps:
         if step.dropped_note is not None:
             step.dropped_note._history_user = by

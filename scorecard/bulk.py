@@ -1,4 +1,5 @@
-"""Writing tens of thousands of rows in one go: the comparator and catalogue imports.
+"""Writing tens of thousands of rows in one go: the return workbook, the comparator and
+the catalogue imports, the one way the project writes in bulk.
 
 `bulk_create` spends most of a large import in Django's SQL compiler, preparing every value
 of every object one field at a time, and sends one statement per batch. These send one
@@ -144,16 +145,16 @@ def _read_back(table: _Table, prepared: list[tuple], key: Sequence[str]) -> list
     return [found[k] for k in wanted]
 
 
-def _write_history(model, pks: list, by) -> None:
-    """A "created" history row for each new row, copied by the database itself from the
-    rows just written (INSERT ... SELECT), so no value travels twice."""
+def _write_history(model, pks: list, by, kind: str = "+") -> None:
+    """A history row for each row ("+" created, "~" changed), copied by the database itself
+    from the rows just written (INSERT ... SELECT), so no value travels twice."""
     history, meta = model.history.model, model._meta
     quote = connection.ops.quote_name
     tracked = [history._meta.get_field(f.attname).column for f in meta.concrete_fields]
     extra = {
         "history_date": timezone.now(),
         "history_change_reason": None,
-        "history_type": "+",
+        "history_type": kind,
         "history_user_id": by.pk if by is not None else None,
     }
     columns = [quote(c) for c in tracked + [history._meta.get_field(n).column for n in extra]]
@@ -197,3 +198,26 @@ def create_objects_with_history(
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+def update_with_history(model, objs: Sequence[models.Model], fields: Sequence[str], *, by) -> None:
+    """Write `fields` of saved model instances with one prepared UPDATE for all of them,
+    and a "changed" history row for each, naming `by`."""
+    if not objs:
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.get_field(name) for name in fields]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET "
+        f"{', '.join(f'{quote(field.column)} = %s' for field in columns)} "
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
+        + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        _write_history(model, [obj.pk for obj in objs], by, kind="~")

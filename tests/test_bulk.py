@@ -7,11 +7,16 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.models import Commentary, Indicator, Section, Service, Target, Value
 from indicators.periods import FinancialQuarter, parse_period
-from scorecard.bulk import create_objects_with_history, create_with_history, insert
+from scorecard.bulk import (
+    create_objects_with_history,
+    create_with_history,
+    insert,
+    update_with_history,
+)
 
 VALUE_FIELDS = ("indicator_id", "period", "period_start", "period_end", "value", "count")
 
@@ -134,3 +139,36 @@ def test_a_database_taking_few_parameters_gets_the_work_in_pieces(make_indicator
     assert sorted(history.values_list("id", "issues")) == sorted(
         (pk, saved[pk].issues) for pk in pks
     )
+
+
+def test_updates_and_their_history_are_those_bulk_update_with_history_writes(
+    priya, alice, make_indicator
+):
+    indicator = make_indicator()
+    quarters = [parse_period("Q1 2017/18"), parse_period("Q2 2017/18")]
+    ours, theirs = (
+        Value.objects.create(indicator=indicator, period=q, value=Decimal(1), state="draft")
+        for q in quarters
+    )
+    for row in (ours, theirs):
+        row.value, row.state, row.version = Decimal("34.8"), "submitted", 2
+    fields = ["value", "state", "version"]
+    bulk_update_with_history([theirs], Value, fields, default_user=alice)
+    before = timezone.now()
+    update_with_history(Value, [ours], fields, by=priya)
+    ours, theirs = Value.objects.get(pk=ours.pk), Value.objects.get(pk=theirs.pk)
+    assert (ours.value, ours.state, ours.version) == (Decimal("34.8"), "submitted", 2)
+    skip = ("period", "period_start", "period_end", "history_user_id")
+    our_history = ours.history.order_by("-history_id").first()
+    their_history = theirs.history.order_by("-history_id").first()
+    assert _row(our_history, Value.history.model, skip) == _row(
+        their_history, Value.history.model, skip
+    )
+    assert (our_history.history_user, our_history.history_type) == (priya, "~")
+    assert before - timedelta(seconds=1) <= our_history.history_date <= timezone.now()
+    assert our_history.instance.value == Decimal("34.8")
+
+
+def test_an_update_of_nothing_writes_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        update_with_history(Value, [], ["value"], by=None)
