@@ -89,7 +89,11 @@ COMPARATOR_YEARS = 5
 
 class IndicatorQuerySet(models.QuerySet):
     def in_scorecard(self, year: periods.FinancialYear) -> "IndicatorQuerySet":
-        return self.filter(scorecards__year=year)
+        """The year's corporate scorecard, once one has been drawn up for it; until then,
+        every indicator (a council that has not listed its scorecard reports them all)."""
+        return self.filter(
+            models.Q(scorecards__year=year) | ~models.Exists(Scorecard.objects.filter(year=year))
+        )
 
     def owned_by(self, user) -> "IndicatorQuerySet":
         """The indicators whose figures the user enters: owned or delegated."""

@@ -7,7 +7,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,6 @@ from indicators.audit import audit_trail
 from indicators.forms import ProcessChangeForm, ScorecardFilterForm
 from indicators.models import (
     Indicator,
-    Scorecard,
     Section,
     Value,
     published_commentary,
@@ -102,11 +101,7 @@ def scorecard_for(request) -> ScorecardView:
     quarter, partial = _choose_quarter(data)
     indicators = Indicator.objects.for_report(quarter)
     if quarter is not None:
-        # The year's corporate scorecard, once one has been drawn up for it.
-        year = quarter.financial_year
-        indicators = indicators.filter(
-            Q(scorecards__year=year) | ~Exists(Scorecard.objects.filter(year=year))
-        )
+        indicators = indicators.in_scorecard(quarter.financial_year)
     if data.get("section"):
         indicators = indicators.filter(section=data["section"])
     if data.get("service"):

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from indicators.models import Indicator, Scorecard
+from indicators.models import Indicator
 from indicators.periods import FinancialQuarter, PeriodError, parse_period
 from indicators.roles import is_performance_team
 from recovery_plans import calendar, services
@@ -393,9 +393,7 @@ def needed(request):
     rows = []
     if quarter is not None:
         year = quarter.financial_year
-        indicators = Indicator.objects.for_report(quarter)
-        if Scorecard.objects.filter(year=year).exists():
-            indicators = indicators.filter(scorecards__year=year)
+        indicators = Indicator.objects.for_report(quarter).in_scorecard(year)
         if ids is not None:
             indicators = indicators.filter(pk__in=ids)
         indicators = list(indicators)

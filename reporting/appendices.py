@@ -13,7 +13,6 @@ from django.utils import timezone
 from indicators.models import (
     Commentary,
     Indicator,
-    Scorecard,
     Section,
     Value,
     published_commentary,
@@ -82,10 +81,7 @@ def performance_tables(
     """The indicators of the quarter's scorecard, by section and service, as seeds 001 and
     002 lay them out: each with its previous and latest figure, England average and RAG."""
     year = quarter.financial_year
-    indicators = Indicator.objects.for_report(quarter)
-    if Scorecard.objects.filter(year=year).exists():
-        # The year's corporate scorecard, once one has been drawn up for it.
-        indicators = indicators.filter(scorecards__year=year)
+    indicators = Indicator.objects.for_report(quarter).in_scorecard(year)
     if sections:
         indicators = indicators.filter(section__in=sections)
     indicators = list(

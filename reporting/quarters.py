@@ -4,9 +4,9 @@ publication is complete, and the newer one still being published, if any."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, Max, Q
+from django.db.models import Max, Q
 
-from indicators.models import Indicator, Publication, Scorecard, Value, due_periods
+from indicators.models import Indicator, Publication, Value, due_periods
 from indicators.periods import FINANCIAL_QUARTER, FINANCIAL_YEAR, FinancialQuarter, Snapshot
 
 
@@ -40,9 +40,7 @@ def part_published(quarter: FinancialQuarter) -> PartPublished | None:
     if not Publication.objects.filter(quarter=quarter).exists():
         return None
     year = quarter.financial_year
-    indicators = Indicator.objects.filter(
-        Q(scorecards__year=year) | ~Exists(Scorecard.objects.filter(year=year))
-    ).distinct()
+    indicators = Indicator.objects.in_scorecard(year).distinct()
     due = {(i.pk, p) for i in indicators for p in due_periods(i, quarter)}
     shown = set(
         Value.objects.published()
