@@ -14,7 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from indicators import periods
 from indicators.fields import PeriodField
-from indicators.formatting import Unit, format_value, validate_value_for_unit
+from indicators.formatting import Unit, format_value
+from indicators.numbers import figure_problems
 from indicators.rag import Polarity, Rag, TargetError, TargetKind, TargetSpec, Tolerance
 
 
@@ -395,24 +396,19 @@ class Value(PeriodDatesMixin):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.value is None:
-            if not self.missing_reason.strip():
-                errors["missing_reason"] = (
-                    'Give a figure, or say why it is missing (e.g. "Available in Q4").'
-                )
-            if self.count is not None:
-                errors["count"] = "A count needs the figure it goes with."
-        elif self.indicator_id is not None and isinstance(self.value, Decimal):
-            # A figure that is not a number at all is reported by clean_fields.
-            problem = validate_value_for_unit(
-                self.value, Unit(self.indicator.unit), out_of=self.indicator.score_out_of
-            )
-            if problem:
-                errors["value"] = problem
-            if self.missing_reason.strip():
-                errors["missing_reason"] = "A figure that is present cannot also be missing."
-        if self.count is not None and self.count < 0:
-            errors["count"] = f"A count cannot be negative: {self.count} was entered."
+        # A figure or count that is not a number at all is reported by clean_fields.
+        if (self.value is None or isinstance(self.value, Decimal)) and (
+            self.count is None or isinstance(self.count, Decimal)
+        ):
+            known = self.indicator_id is not None
+            for problem in figure_problems(
+                self.value,
+                self.count,
+                self.missing_reason,
+                unit=self.indicator.unit if known else None,
+                out_of=self.indicator.score_out_of if known else None,
+            ):
+                errors.setdefault(problem.field, problem.sentence)
         if self.judged_rag and not self.judgement_reason.strip():
             errors["judgement_reason"] = "Give the reason for the judgement."
         if self.judged_rag and self.value is None:

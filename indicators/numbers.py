@@ -1,4 +1,6 @@
-"""Read a figure typed the way the council's papers print it. Plain Python, no Django.
+"""Read a figure typed the way the council's papers print it, and check it: the one set
+of checks of a figure, its count and its missing reason, which the return form, the return
+workbook, the catalogue import and `Value.clean` all apply. Plain Python, no Django.
 
 Understood: "8,632", "34.8", "34.8%", "1,288/52.5" (a count and its rate), "1,890/19.0%",
 "£7.989m", "£174k", "£950", "426 days", "19 (out of 24)", "-14.0". Anything else is an
@@ -9,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from indicators.formatting import Unit
+from indicators.formatting import Unit, validate_value_for_unit
 
 # The one grammar of a number in the project: digits with optional thousands separators and
 # decimals ("8,632", "34.8", "-14.0", ".5"). Forms, workbooks, the catalogue and national
@@ -112,3 +114,59 @@ def with_count(figure: Figure, count, unit: Unit | str) -> Figure:
 
 def _plain(number: Decimal) -> str:
     return f"{number.normalize():f}"
+
+
+@dataclass(frozen=True)
+class FigureProblem:
+    """What is wrong with a figure as entered: the field ("value", "count" or
+    "missing_reason") and the problem as a sentence."""
+
+    field: str
+    sentence: str
+
+    @property
+    def in_cell(self) -> str:
+        """The problem as a workbook's list of problems writes it, after the cell: an
+        instruction in lower case without a full stop ("give a figure ..."), a finding
+        as it is."""
+        if self.sentence.startswith("Give "):
+            return "g" + self.sentence[1:].rstrip(".")
+        return self.sentence
+
+
+def figure_problems(
+    value: Decimal | None,
+    count: Decimal | None,
+    missing_reason: str,
+    *,
+    unit: Unit | str | None,
+    out_of: Decimal | None = None,
+    required: bool = True,
+) -> list[FigureProblem]:
+    """Everything wrong with a figure, its count and its reason. `required`: a line with
+    neither figure nor reason is a problem (a line of a return may be left blank). `unit`
+    None checks nothing unit-specific (the indicator itself is in doubt)."""
+    problems = []
+    reason = missing_reason.strip()
+    if value is None:
+        if count is not None:
+            problems.append(FigureProblem("value", "Give the figure the count goes with."))
+        elif not reason and required:
+            problems.append(
+                FigureProblem("missing_reason", "Give a figure or say why it is missing.")
+            )
+    else:
+        wrong = validate_value_for_unit(value, Unit(unit), out_of=out_of) if unit else None
+        if wrong:
+            problems.append(FigureProblem("value", wrong))
+        if reason:
+            problems.append(
+                FigureProblem(
+                    "missing_reason", "Give a figure or a reason it is missing, not both."
+                )
+            )
+    if count is not None and count < 0:
+        problems.append(
+            FigureProblem("count", f"A count cannot be negative: {_plain(count)} was entered.")
+        )
+    return problems

@@ -20,7 +20,7 @@ from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from simple_history.utils import bulk_update_with_history
 
-from indicators.formatting import Unit, validate_value_for_unit
+from indicators.formatting import Unit
 from indicators.models import (
     Aggregation,
     Commentary,
@@ -33,7 +33,7 @@ from indicators.models import (
     ValueState,
     ValueStatus,
 )
-from indicators.numbers import FigureError, with_count
+from indicators.numbers import FigureError, figure_problems, with_count
 from indicators.roles import OFFICER
 from onboarding import catalogue_cells as cells
 from onboarding.catalogue_format import (  # noqa: F401  (the format's public names, here too)
@@ -61,6 +61,9 @@ from spreadsheets import excel_cells
 from spreadsheets.workbooks import Problem, cell_text, column_letter, read_workbook
 
 # Reading ------------------------------------------------------------------------------------
+
+# The History sheet's column for each field a figure's problem can be in.
+COLUMNS = {"value": "Figure", "missing_reason": "Or why it is missing", "count": "Count"}
 
 
 class _Sheet:
@@ -647,28 +650,28 @@ def _plan_history(sheet, lines, indicators, plans, saved_ids, writes, failed):
                 except FigureError as error:
                     sheet.problem("Count", number, reference, str(error).rstrip("."))
                     bad = True
-                problem = unit and validate_value_for_unit(value, unit, out_of=out_of)
-                if problem:
-                    raise cells.CellError(problem.rstrip("."))
                 cells.check_fits(value)
                 if count is not None:
                     cells.check_fits(count, 0)
             except cells.CellError as error:
                 sheet.problem("Figure", number, reference, str(error).rstrip("."))
                 bad = True
-            if reason:
-                sheet.problem(
-                    "Or why it is missing",
-                    number,
-                    reference,
-                    "give a figure or a reason it is missing, not both",
-                )
-                bad = True
         elif cell_text(line["Count"]):
             sheet.problem("Figure", number, reference, "give the figure that goes with the count")
             bad = True
-        elif not reason:
-            sheet.problem("Figure", number, reference, "give a figure or say why it is missing")
+        if value is not None or not (cell_text(figure) or cell_text(line["Count"])):
+            for problem in figure_problems(value, count, reason, unit=unit, out_of=out_of):
+                # A line with neither figure nor reason is missing its figure.
+                column = "Figure" if value is None else COLUMNS[problem.field]
+                sheet.problem(column, number, reference, problem.in_cell.rstrip("."))
+                bad = True
+        elif reason:
+            sheet.problem(
+                "Or why it is missing",
+                number,
+                reference,
+                "give a figure or a reason it is missing, not both",
+            )
             bad = True
         status_text = cell_text(line["Status"]).lower() or "final"
         if status_text not in statuses:

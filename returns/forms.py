@@ -4,7 +4,7 @@ from django import forms
 
 from indicators.formatting import Unit
 from indicators.models import ValueStatus
-from indicators.numbers import FigureError, parse_figure
+from indicators.numbers import FigureError, figure_problems, parse_figure
 from returns.workflow import Entry
 
 
@@ -27,16 +27,27 @@ class LineForm(forms.Form):
         data = super().clean()
         text = (data.get("value") or "").strip()
         reason = (data.get("missing_reason") or "").strip()
-        data["figure"] = None
+        data["figure"] = figure = None
+        indicator = self.line.indicator
         if text:
             try:
-                data["figure"] = parse_figure(text, Unit(self.line.indicator.unit))
+                data["figure"] = figure = parse_figure(text, Unit(indicator.unit))
             except FigureError as error:
                 self.add_error("value", str(error))
-            if reason:
+        if figure is not None or not text:
+            for problem in figure_problems(
+                figure.value if figure else None,
+                figure.count if figure else None,
+                reason,
+                unit=indicator.unit,
+                out_of=indicator.score_out_of,
+                required=False,  # a line left blank is not part of this save
+            ):
                 self.add_error(
-                    "missing_reason", "Give a figure or a reason it is missing, not both."
+                    "value" if problem.field == "count" else problem.field, problem.sentence
                 )
+        elif reason:
+            self.add_error("missing_reason", "Give a figure or a reason it is missing, not both.")
         data["blank"] = not text and not reason
         return data
 

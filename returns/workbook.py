@@ -9,9 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from indicators.formatting import Unit, validate_value_for_unit
+from indicators.formatting import Unit
 from indicators.models import Commentary, Indicator, Value, ValueStatus
-from indicators.numbers import FigureError, with_count
+from indicators.numbers import FigureError, figure_problems, with_count
 from indicators.periods import FinancialQuarter
 from indicators.roles import is_performance_team
 from reporting.assessment import target_for, target_words
@@ -54,6 +54,7 @@ HEADERS = [
 FORMER_HEADERS = HEADERS[:-1]
 LOCKED = 6  # the first six columns describe the line and cannot be edited
 STATUS_BY_LABEL = {label.lower(): value for value, label in ValueStatus.choices}
+CELLS = {"value": "G", "missing_reason": "H", "count": "M"}  # where a figure's problem is
 
 
 # Writing ----------------------------------------------------------------------------------
@@ -247,21 +248,19 @@ def parse_workbook(
                 except FigureError as error:
                     problems.append(Problem(name, f"M{number}", reference, str(error)))
                     continue
-                problem = validate_value_for_unit(
-                    value, Unit(indicator.unit), out_of=indicator.score_out_of
+                wrong = figure_problems(
+                    value,
+                    count,
+                    reason,
+                    unit=indicator.unit,
+                    out_of=indicator.score_out_of,
+                    required=False,
                 )
-                if problem:
-                    problems.append(Problem(name, f"G{number}", reference, problem))
-                    continue
-                if reason:
-                    problems.append(
-                        Problem(
-                            name,
-                            f"H{number}",
-                            reference,
-                            "give a figure or a reason it is missing, not both",
-                        )
-                    )
+                if wrong:
+                    problems += [
+                        Problem(name, f"{CELLS[p.field]}{number}", reference, p.in_cell)
+                        for p in wrong
+                    ]
                     continue
             elif count_given is not None and _text(count_given):
                 problems.append(

@@ -1,12 +1,17 @@
 """Figures typed or pasted the way the reports print them."""
 
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from comparators.imports import _number
 from indicators.formatting import Unit
-from indicators.numbers import Figure, FigureError, parse_figure, parse_number
+from indicators.models import Value
+from indicators.numbers import Figure, FigureError, figure_problems, parse_figure, parse_number
+from indicators.periods import FinancialQuarter
+from returns.forms import LineForm
 
 
 @pytest.mark.parametrize(
@@ -72,3 +77,46 @@ def test_what_is_not_a_number_is_refused_by_both(text):
     with pytest.raises(FigureError):
         parse_number(text)
     assert _number(text) == f'"{text}" is not a number'
+
+
+@pytest.mark.parametrize(
+    ("value", "count", "reason", "expected"),
+    [
+        (D("104.2"), None, "", [("value", "A percentage cannot be over 100: 104.2 was entered.")]),
+        (
+            D("34.8"),
+            None,
+            "Not collected",
+            [("missing_reason", "Give a figure or a reason it is missing, not both.")],
+        ),
+        (None, None, " ", [("missing_reason", "Give a figure or say why it is missing.")]),
+        (None, D(5), "", [("value", "Give the figure the count goes with.")]),
+        (D("34.8"), D(-1), "", [("count", "A count cannot be negative: -1 was entered.")]),
+        (D("34.8"), D(1288), "", []),
+        (None, None, "Available in Q4", []),
+    ],
+)
+def test_one_check_of_a_figure_its_count_and_its_reason(value, count, reason, expected):
+    problems = figure_problems(value, count, reason, unit=Unit.PERCENTAGE)
+    assert [(p.field, p.sentence) for p in problems] == expected
+
+
+def test_a_blank_line_of_a_return_is_allowed_where_a_catalogue_row_is_not():
+    assert figure_problems(None, None, "", unit=Unit.COUNT, required=False) == []
+    (problem,) = figure_problems(None, None, "", unit=Unit.COUNT)
+    # Lists of problems name the cell first, then the instruction in lower case.
+    assert problem.in_cell == "give a figure or say why it is missing"
+
+
+def test_the_return_form_and_the_model_refuse_a_figure_in_the_same_words(make_indicator):
+    indicator = make_indicator(unit="percentage")
+    form = LineForm(
+        {"value": "104.2", "missing_reason": "", "status": "final"},
+        line=SimpleNamespace(indicator=indicator),
+    )
+    assert not form.is_valid()
+    value = Value(indicator=indicator, period=FinancialQuarter(2017, 4), value=D("104.2"))
+    with pytest.raises(ValidationError) as refused:
+        value.full_clean()
+    sentence = "A percentage cannot be over 100: 104.2 was entered."
+    assert form.errors["value"] == [sentence] == refused.value.message_dict["value"]
