@@ -21,9 +21,8 @@ AFTER = [70, 71, 69, 70, 72, 69, 71, 70]
 NEW_SERVICE = FinancialQuarter(2017, 1)  # the thirteenth quarter from Q1 2014/15
 
 
-@pytest.fixture
-def stepped(make_indicator):
-    indicator = make_indicator(polarity="high", title="Stepped measure")
+def record_the_step(indicator):
+    """Twenty quarters from Q1 2014/15, the step up at the thirteenth; a 60% target."""
     for n, figure in enumerate(BEFORE + AFTER):
         record_value(
             indicator=indicator,
@@ -32,6 +31,11 @@ def stepped(make_indicator):
         )
     Target.objects.create(indicator=indicator, year=FinancialYear(2018), kind="year_end", value=60)
     return indicator
+
+
+@pytest.fixture
+def stepped(make_indicator):
+    return record_the_step(make_indicator(polarity="high", title="Stepped measure"))
 
 
 def _reported(indicator):

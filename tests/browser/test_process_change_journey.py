@@ -2,20 +2,16 @@
 the SPC chart starts a new phase there, with the reason on the chart, and a member sees it."""
 
 import json
-from decimal import Decimal
 
 import pytest
 
-from indicators.models import Section, Service, Target
-from indicators.periods import FinancialQuarter, FinancialYear
+from indicators.models import Section, Service
 from indicators.roles import PERFORMANCE_TEAM
-from indicators.services import record_value, save_indicator
+from indicators.services import save_indicator
 from tests.browser.conftest import axe_violations, screenshot
 from tests.browser.test_return_journey import sign_in, sign_out
 from tests.conftest import _user
-
-BEFORE = [50, 52, 49, 51, 50, 53, 48, 50, 52, 49, 51, 50]
-AFTER = [70, 71, 69, 70, 72, 69, 71, 70]
+from tests.test_process_changes import record_the_step
 
 
 @pytest.fixture
@@ -30,13 +26,7 @@ def stepped_site(live_server, transactional_db):
         section=Section.objects.create(name="Start Well", order=1),
         service=Service.objects.create(name="Early Help"),
     )
-    for n, figure in enumerate(BEFORE + AFTER):
-        record_value(
-            indicator=indicator,
-            period=FinancialQuarter(2014 + n // 4, n % 4 + 1),
-            value=Decimal(figure),
-        )
-    Target.objects.create(indicator=indicator, year=FinancialYear(2018), kind="year_end", value=60)
+    record_the_step(indicator)
     _user("priya", PERFORMANCE_TEAM, staff=True)
     return live_server.url
 
