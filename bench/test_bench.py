@@ -5,6 +5,7 @@ import statistics
 import time
 from decimal import Decimal
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
@@ -339,3 +340,33 @@ def test_agenda_pack_rendering(db, client, tmp_path, monkeypatch):
     report("agenda_pack_download_seconds", f"{median_seconds(download):.4f}")
     report("agenda_pack_download_renders", len(calls))
     assert issue.public_pages > 0
+
+
+def test_sign_in_cpu(client, settings, django_user_model):
+    """Processor time of one sign-in through the login page with the production hashers
+    (Argon2id, OWASP's parameters), and of checking a password stored with Django's PBKDF2
+    default in the same run."""
+    settings.PASSWORD_HASHERS = settings.PRODUCTION_PASSWORD_HASHERS
+    django_user_model.objects.create_user("signer", password="correct-horse-battery")
+
+    def sign_in():
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"username": "signer", "password": "correct-horse-battery"}
+        )
+        assert response.status_code == 302
+
+    def cpu(action) -> float:
+        timings = []
+        for _ in range(RUNS):
+            started = time.process_time()
+            action()
+            timings.append(time.process_time() - started)
+        return statistics.median(timings)
+
+    old = PBKDF2PasswordHasher().encode("correct-horse-battery", "seasalt0123456789")
+    report("sign_in_cpu_seconds", round(cpu(sign_in), 3))
+    report(
+        "sign_in_cpu_seconds_pbkdf2_check_only",
+        round(cpu(lambda: check_password("correct-horse-battery", old)), 3),
+    )

@@ -139,8 +139,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Argon2id with OWASP's parameters (scorecard/hashers.py); the PBKDF2 hashers after it
+# let passwords stored before sign in, and Django rehashes them with Argon2id as they do.
+PRODUCTION_PASSWORD_HASHERS = [
+    "scorecard.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+PASSWORD_HASHERS = PRODUCTION_PASSWORD_HASHERS
 if TESTING:
-    # Hashing passwords properly costs a quarter of a second each; tests need no secrecy.
+    # Tests need no secrecy; tests/test_passwords.py checks the production hashers.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "login"

@@ -97,6 +97,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "comparators.ranking",
             "spreadsheets.*",
             "scorecard.bulk",
+            "scorecard.hashers",
             "scorecard.env",
             "scorecard.pdf",
             "operations.jsonlog",
