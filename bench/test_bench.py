@@ -105,6 +105,10 @@ def test_scorecard_page(client, make_indicator):
     baseline = median_seconds(lambda: MINIMAL.render(Context({"rows": cells})))
     report("scorecard_page_300_indicators_20_periods_median_seconds", f"{page:.3f}")
     report("scorecard_page_300_overhead_ratio_vs_minimal_template", f"{page / baseline:.1f}")
+    html = client.get("/scorecard/").content
+    sent = client.get("/scorecard/", HTTP_ACCEPT_ENCODING="gzip").content
+    report("scorecard_page_300_html_kilobytes", f"{len(html) / 1024:.0f}")
+    report("scorecard_page_300_html_kilobytes_sent_gzipped", f"{len(sent) / 1024:.0f}")
 
 
 def test_indicator_page(client, make_indicator):
