@@ -39,8 +39,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 static/build/app.css: node_modules/.package-lock.json $(wildcard assets/scss/*.scss)
 	npm run --silent build
 
+# GOV.UK Frontend's JavaScript, served by the app (static/js/govuk-init.mjs starts it).
+static/build/govuk-frontend.min.js: node_modules/.package-lock.json
+	mkdir -p static/build
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js.map static/build/
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
 # GOV.UK Frontend compiled with the app's settings; plotly.js comes with the plotly package.
-assets: static/build/app.css
+assets: static/build/app.css static/build/govuk-frontend.min.js
 
 deps: $(VENV)/.synced assets
 
