@@ -145,14 +145,29 @@ def heatmap(request):
     matrix = RiskMatrix.current()
     residual = request.GET.get("view", "residual") != "inherent"
     lines = current_lines(matrix)
+    risks = [line for line in lines if line.entry.kind == Kind.RISK]
+    opportunities = [line for line in lines if line.entry.kind == Kind.OPPORTUNITY]
+    names = [matrix.impact_name(i) for i in range(5, 0, -1)]
+    # An opportunity's highest impact has its own name ("Outstanding").
+    opportunity_names = [matrix.opportunity_top_name, *names[1:]]
     return render(
         request,
         "risks/heatmap.html",
         {
-            "grid": heat_map(matrix, lines, residual=residual),
+            "risk_rows": list(zip(names, heat_map(matrix, risks, residual=residual), strict=True)),
+            "opportunity_rows": (
+                list(
+                    zip(
+                        opportunity_names,
+                        heat_map(matrix, opportunities, residual=residual),
+                        strict=True,
+                    )
+                )
+                if opportunities
+                else None
+            ),
             "matrix": matrix,
             "residual": residual,
-            "impact_names": [matrix.impact_name(i) for i in range(5, 0, -1)],
             "likelihood_names": list(matrix.likelihood_names),
             "nav": "risks",
         },

@@ -52,17 +52,23 @@ def test_register_filters_and_sorts(member):
 
 def test_heat_map_puts_each_entry_in_its_cell_with_score_and_band(member):
     response = member.get("/risks/heatmap/")
-    grid = response.context["grid"]
-    placed = {
-        line.reference: (cell.impact, cell.likelihood)
-        for row in grid
-        for cell in row
-        for line in cell.lines
-    }
-    assert placed["CR9"] == (5, 4) and placed["CR5"] == (4, 3) and len(placed) == 14
+
+    def placed(rows):
+        return {
+            line.reference: (cell.impact, cell.likelihood)
+            for _, row in rows
+            for cell in row
+            for line in cell.lines
+        }
+
+    risks, opportunities = (placed(response.context[k]) for k in ("risk_rows", "opportunity_rows"))
+    assert risks["CR9"] == (5, 4) and risks["CR5"] == (4, 3)
+    # Opportunities have a grid of their own.
+    assert {r[:2] for r in risks} == {"CR"} and {r[:2] for r in opportunities} == {"CO"}
+    assert len(risks) + len(opportunities) == 14
     assert "20 · Very high" in response.text
-    inherent = member.get("/risks/heatmap/", {"view": "inherent"}).context["grid"]
-    assert "CR2" in [line.reference for line in inherent[0][4].lines]  # 25: top right
+    inherent = member.get("/risks/heatmap/", {"view": "inherent"}).context["risk_rows"]
+    assert "CR2" in [line.reference for line in inherent[0][1][4].lines]  # 25: top right
 
 
 def test_band_colours_come_from_a_stylesheet_not_inline_styles(member, client):
