@@ -61,6 +61,15 @@ from spreadsheets.guard import spreadsheet_text
 
 
 def home(request):
+    """Where signing in lands: an officer with indicators to keep on their return (what is
+    due, by when, how much is done); everyone else on the scorecard."""
+    user = request.user
+    if (
+        OFFICER in role_names(user)
+        and not is_performance_team(user)
+        and Indicator.objects.owned_by(user).exists()
+    ):
+        return redirect("returns:list")
     return redirect("indicators:scorecard")
 
 

@@ -18,6 +18,18 @@ def test_home_redirects_to_the_scorecard(client, db):
     assert response.status_code == 302 and response["Location"] == "/scorecard/"
 
 
+def test_signing_in_takes_an_officer_to_their_return(client, make_indicator, alice, bob, priya):
+    make_indicator(owner=alice)
+    landed = {}
+    for user in (alice, bob, priya):  # bob keeps no indicator; priya is the performance team
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"username": user.username, "password": "correct-horse-battery"}
+        )
+        landed[user.username] = client.get(response["Location"])["Location"]
+    assert landed == {"alice": "/returns/", "bob": "/scorecard/", "priya": "/scorecard/"}
+
+
 def test_scorecard_shows_the_latest_quarter_with_rating_in_words(client, make_indicator):
     rated_indicator(make_indicator, title="Percentage of contacts that lead to a referral")
     text = client.get("/scorecard/").text
