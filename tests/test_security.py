@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from reporting import plotly_css
+from tests.test_spc_page import words
 
 PASSWORD = "correct-horse-battery"  # the personas' password (tests/conftest.py)
 
@@ -247,3 +248,13 @@ def test_a_refusal_and_a_missing_page_say_why_and_link_back(client, martin):
     assert '<h1 class="govuk-heading-l">Page not found</h1>' in text
     assert 'href="/accounts/login/?next=/meetings/999999/"' in text
     assert 'href="/scorecard/"' in text
+
+
+def test_an_expired_form_gets_a_page_that_says_what_happened(db, priya):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(priya)
+    response = client.post("/indicators/SW06/process-changes/", {"reason": "x"})
+    assert response.status_code == 403
+    page = words(response.text)
+    assert "This form has expired" in page and "Nothing was saved." in page
+    assert "Go to your start page" in page
