@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from meetings.views import MeetingSitemap
 from operations.views import healthz, readyz
@@ -33,6 +34,7 @@ urlpatterns = [
     path("recovery-plans/", include("recovery_plans.urls")),
     path("meetings/", include("meetings.urls")),
     path("comparators/", include("comparators.urls")),
+    path("help/", TemplateView.as_view(template_name="help.html"), name="help"),
     path("sitemap.xml", sitemap, {"sitemaps": {"meetings": MeetingSitemap}}, name="sitemap"),
     path("", include("indicators.urls")),
 ]

@@ -61,6 +61,7 @@ def urls_for(world) -> dict[str, str]:
     m, held, plan = world["meeting"], world["held"], world["plan"]
     return {
         "healthz": "/healthz",
+        "help": reverse("help"),
         "readyz": "/readyz",
         "login": reverse("login"),
         "password_change": reverse("password_change"),
@@ -251,6 +252,8 @@ EXPECTED = {
     "meetings:item_remove": (302, 405, 405, 405, 405, 405, 405, 405),
     # The scorecard of published figures: everyone. Drafting a summary: staff.
     "indicators:home": (302, 302, 302, 302, 302, 302, 302, 302),
+    # What the words mean: everyone.
+    "help": (200, 200, 200, 200, 200, 200, 200, 200),
     "indicators:scorecard": (200, 200, 200, 200, 200, 200, 200, 200),
     "indicators:export_csv": (200, 200, 200, 200, 200, 200, 200, 200),
     "indicators:export_xlsx": (200, 200, 200, 200, 200, 200, 200, 200),

@@ -43,3 +43,13 @@ def test_a_refused_sign_in_moves_focus_to_the_error_summary(demo_site, page):
     assert page.evaluate("document.activeElement.id") == "id_username"
     assert axe_violations(page) == []
     assert page.console_errors == []
+
+
+def test_the_help_page_reads_well_on_a_phone(demo_site, page):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{demo_site}/scorecard/")
+    page.get_by_role("link", name="What the words mean").click()
+    page.wait_for_url("**/help/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "help-phone")
+    assert axe_violations(page) == []
