@@ -204,6 +204,12 @@ def review(request, year: str, period: str):
             "quarter": quarter,
             "lines": shown,
             "counts": [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS],
+            "to_publish": counts.get("signed_off", 0),
+            "held_back": [
+                (key, STATE_LABELS[key], counts[key])
+                for key in STATE_LABELS
+                if key not in ("signed_off", "published") and counts[key]
+            ],
             "state": state,
             "section": section,
             "sections": sorted({line.indicator.section for line in lines}, key=lambda s: s.order),
@@ -240,6 +246,13 @@ def _review_action(request, quarter, lines) -> None:
                 request, f"{line.indicator.reference} {line.period} returned to its officer."
             )
         elif action == "publish":
+            if request.POST.get("confirm") != "yes":
+                messages.error(
+                    request,
+                    f"Confirm: tick the box to publish {quarter}, once you have checked what "
+                    "is not yet signed off.",
+                )
+                return
             publication = publish_quarter(quarter=quarter, by=request.user)
             messages.success(
                 request, f"{quarter} published: {publication.figures} figures now public."

@@ -86,7 +86,7 @@ def sign_off_and_publish(client, priya, indicator):
     client.force_login(priya)
     key = f"{indicator.pk}-{Q3.key}"
     assert client.post(REVIEW, {"action": "sign_off", "line": key}).status_code == 302
-    assert client.post(REVIEW, {"action": "publish"}).status_code == 302
+    assert client.post(REVIEW, {"action": "publish", "confirm": "yes"}).status_code == 302
 
 
 def appendix_text(quarter=Q3) -> str:
@@ -172,7 +172,7 @@ def test_signing_off_a_figure_signs_off_its_commentary_changed_after(
     client.post(REVIEW, {"action": "sign_off", "line": f"{published.pk}-{Q3.key}"})
     post_line(client, issues="Changed after sign-off.")
     assert Value.objects.current().get(indicator=published).state == "draft"
-    assert client.post(REVIEW, {"action": "publish"}).status_code == 302
+    assert client.post(REVIEW, {"action": "publish", "confirm": "yes"}).status_code == 302
     assert "Changed after sign-off." not in public_page(client, published)
 
 

@@ -418,8 +418,8 @@ def test_two_simultaneous_quarter_publications_record_one(site_for):
     priya, pat = site.browser("priya"), site.browser("pat")
 
     answers = _together(
-        lambda: priya.post(REVIEW, {"action": "publish"}),
-        lambda: pat.post(REVIEW, {"action": "publish"}),
+        lambda: priya.post(REVIEW, {"action": "publish", "confirm": "yes"}),
+        lambda: pat.post(REVIEW, {"action": "publish", "confirm": "yes"}),
     )
 
     assert [status for status, _, _ in answers] == [302, 302], site.web_log()
@@ -602,7 +602,10 @@ def test_two_simultaneous_quarter_publications_record_one_on_postgres(
         browsers.append(browser)
 
     pages = _threads_together(
-        *(lambda b=b: b.post(REVIEW, {"action": "publish"}, follow=True) for b in browsers)
+        *(
+            lambda b=b: b.post(REVIEW, {"action": "publish", "confirm": "yes"}, follow=True)
+            for b in browsers
+        )
     )
 
     assert [page.status_code for page in pages] == [200, 200]

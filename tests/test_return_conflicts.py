@@ -51,8 +51,8 @@ def test_publishing_a_quarter_twice_records_one_publication(make_indicator, alic
     team.force_login(priya)
     team.post(REVIEW, {"action": "sign_off", "line": [f"{indicator.pk}-{Q3.key}"]})
     # Two tabs on the review page, both showing the signed-off figure.
-    first = team.post(REVIEW, {"action": "publish"}, follow=True)
-    second = team.post(REVIEW, {"action": "publish"}, follow=True)
+    first = team.post(REVIEW, {"action": "publish", "confirm": "yes"}, follow=True)
+    second = team.post(REVIEW, {"action": "publish", "confirm": "yes"}, follow=True)
     assert "1 figures now public" in first.text
     assert "Q3 2017/18 has nothing signed off to publish" in second.text
     assert Publication.objects.count() == 1 and Publication.objects.get().figures == 1

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from indicators.models import Value
 from indicators.periods import parse_period
 from returns.workflow import Entry, save_entry
+from tests.test_spc_page import words
 
 Q3 = parse_period("Q3 2017/18")
 FORM = "/returns/2017-18/Q3/"
@@ -55,7 +56,7 @@ def test_officers_use_their_return(client, returns, alice, url):
 def test_officer_cannot_review(client, returns, alice):
     client.force_login(alice)
     assert client.get(REVIEW).status_code == 403
-    assert client.post(REVIEW, {"action": "publish"}).status_code == 403
+    assert client.post(REVIEW, {"action": "publish", "confirm": "yes"}).status_code == 403
 
 
 def test_the_form_lists_only_the_officers_indicators(client, returns, alice):
@@ -122,10 +123,26 @@ def test_team_returns_signs_off_and_publishes_and_members_then_see_it(
     assert "Too high?" in client.get(REVIEW).text
     save_entry(indicator=mine, period=Q3, entry=Entry(Decimal("34.8")), by=alice, submit=True)
     client.post(REVIEW, {"action": "sign_off", "line": [key]})
-    response = client.post(REVIEW, {"action": "publish"}, follow=True)
+    response = client.post(REVIEW, {"action": "publish", "confirm": "yes"}, follow=True)
     assert "1 figures now public" in response.text
     client.force_login(martin)
     assert "34.8%" in client.get("/scorecard/?year=2017/18&period=Q3").text
+
+
+def test_publishing_shows_what_is_not_signed_off_and_asks_to_confirm(client, returns, alice, priya):
+    mine, _ = returns
+    save_entry(indicator=mine, period=Q3, entry=Entry(Decimal("34.8")), by=alice, submit=True)
+    client.force_login(priya)
+    client.post(REVIEW, {"action": "sign_off", "line": [f"{mine.pk}-{Q3.key}"]})
+    page = words(client.get(REVIEW).text)
+    assert "1 signed-off figure will be published." in page
+    assert "Warning Not published, because not yet signed off: 1 not started" in page
+    refused = client.post(REVIEW, {"action": "publish"}, follow=True)
+    assert "Confirm: tick the box to publish Q3 2017/18" in words(refused.text)
+    assert not Value.objects.published().exists()
+    published = client.post(REVIEW, {"action": "publish", "confirm": "yes"}, follow=True)
+    assert "1 figures now public" in published.text
+    assert Value.objects.published().count() == 1
 
 
 def test_review_filters_by_state(client, returns, alice, priya):

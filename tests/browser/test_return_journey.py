@@ -97,6 +97,7 @@ def test_return_from_entry_to_publication(
         box.check()
     page.get_by_role("button", name="Sign off the chosen figures").click()
     page.get_by_text("2 figures signed off.").wait_for()
+    page.get_by_label("I have checked what is not yet signed off").check()
     page.get_by_role("button", name="Publish Q3 2017/18").click()
     page.get_by_text("Q3 2017/18 published: 2 figures now public.").wait_for()
     sign_out(page)
