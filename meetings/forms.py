@@ -22,9 +22,10 @@ from meetings.models import (
     Part,
 )
 from meetings.uploads import check_pdf
-from recovery_plans.forms import DateInput, GovukForm
+from recovery_plans.forms import GovukForm
 from recovery_plans.models import RecoveryPlan
 from risks.models import Review
+from scorecard.dates import GovukDateField
 
 
 class TimeInput(forms.TimeInput):
@@ -36,7 +37,7 @@ class TimeInput(forms.TimeInput):
 
 class MeetingForm(GovukForm):
     committee = forms.ModelChoiceField(Committee.objects.all(), empty_label=None)
-    date = forms.DateField(widget=DateInput(), help_text="For example 27/06/2018.")
+    date = GovukDateField(label="Date", help_text="For example 27 6 2018.")
     time = forms.TimeField(widget=TimeInput(), help_text="For example 14:00.")
     venue = forms.CharField(max_length=300)
     signatory = forms.CharField(

@@ -11,16 +11,7 @@ from indicators.fields import PeriodFormField
 from indicators.models import Indicator
 from recovery_plans.dates import CompletionDateError, parse_completion
 from recovery_plans.models import ActionStatus, PlanStatus
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which reads and writes ISO dates whatever the locale."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
+from scorecard.dates import GovukDateField, GovukDateWidget
 
 _GOVUK_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -37,11 +28,11 @@ class GovukForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, GovukDateWidget):
+                continue  # its boxes carry their own classes
             css = next(
                 (c for kind, c in _GOVUK_CLASSES.items() if type(widget) is kind), "govuk-input"
             )
-            if isinstance(widget, DateInput):
-                css = "govuk-input govuk-input--width-10"
             widget.attrs["class"] = css
 
 
@@ -104,7 +95,9 @@ class PlanForm(GovukForm):
     owner = OwnerChoiceField(
         queryset=get_user_model().objects.none(), label="Accountable officer", empty_label=None
     )
-    opened_on = forms.DateField(label="Opened on", widget=DateInput, initial=date.today)
+    opened_on = GovukDateField(
+        label="Opened on", initial=date.today, help_text="For example 27 6 2018."
+    )
     why = forms.CharField(
         label="Why is it under-performing?",
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -206,7 +199,9 @@ class StatusForm(GovukForm):
 
 
 class CloseForm(GovukForm):
-    closed_on = forms.DateField(label="Closed on", widget=DateInput, initial=date.today)
+    closed_on = GovukDateField(
+        label="Closed on", initial=date.today, help_text="For example 27 6 2018."
+    )
     reason = forms.CharField(
         label="Reason",
         required=False,
@@ -219,12 +214,14 @@ class PresentationForm(GovukForm):
     committee = forms.CharField(
         max_length=200, initial="Cabinet Committee on Performance Improvement"
     )
-    meeting_date = forms.DateField(label="Meeting date", widget=DateInput)
+    meeting_date = GovukDateField(label="Meeting date", help_text="For example 27 6 2018.")
     note = forms.CharField(max_length=300, required=False)
 
 
 class UpdateForm(GovukForm):
-    written_on = forms.DateField(label="Date", widget=DateInput, initial=date.today)
+    written_on = GovukDateField(
+        label="Date", initial=date.today, help_text="For example 27 6 2018."
+    )
     text = forms.CharField(
         label="Progress", widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown."
     )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "demo",
     "django_tasks_db",
     "django.contrib.sitemaps",
+    "django.forms",
     "operations",
     "axes",
 ]
@@ -95,6 +96,9 @@ AXES_CLIENT_IP_CALLABLE = "operations.security.client_ip"
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "scorecard.urls"
+
+# Form widgets render through the project's templates too (templates/components/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

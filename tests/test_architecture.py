@@ -53,6 +53,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "*.templatetags.*",
             "scorecard.context_processors",
             "scorecard.history_admin",
+            "scorecard.dates",
             "operations.middleware",
         ],
     ),

@@ -39,7 +39,16 @@ def test_clerk_publishes_a_pack_that_members_and_the_public_open(
     page.goto(f"{demo_site}/meetings/")
     assert axe_violations(page) == []
     page.click("text=New meeting")
-    page.fill("#id_date", "2018-10-04")
+    # GOV.UK's date input: a month left out is refused, naming it, and nothing typed is lost.
+    page.get_by_role("group", name="Date").get_by_label("Day").fill("4")
+    page.get_by_role("group", name="Date").get_by_label("Year").fill("2018")
+    page.fill("#id_time", "14:00")
+    page.fill("#id_venue", "Committee Room B – The Diamond Jubilee Room, County Hall, Preston")
+    page.click("button:has-text('Save')")
+    assert "Date must include a month." in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_role("group", name="Date").get_by_label("Day").input_value() == "4"
+    assert axe_violations(page) == []
+    page.get_by_role("group", name="Date").get_by_label("Month").fill("10")
     page.fill("#id_time", "14:00")
     page.fill("#id_venue", "Committee Room B – The Diamond Jubilee Room, County Hall, Preston")
     page.fill("#id_signatory", "L Sales")
