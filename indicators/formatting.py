@@ -52,9 +52,16 @@ def format_number(value: Decimal, decimal_places: int) -> str:
 
 
 def _money(value: Decimal, decimal_places: int) -> str:
+    """Millions as "£7.989m", thousands as "£174k". An indicator that fixes no decimal
+    places (0) shows a figure in millions as exactly as it was given, up to three places
+    (thousands): "£1.5m" stays "£1.5m", not "£2m"."""
     sign, size = ("-" if value < 0 else ""), abs(value)
     if size >= 1_000_000:
-        return f"{sign}£{format_number(size / 1_000_000, decimal_places)}m"
+        millions = size / 1_000_000
+        if decimal_places == 0:
+            exponent = millions.normalize().as_tuple().exponent
+            decimal_places = min(3, max(0, -exponent)) if isinstance(exponent, int) else 0
+        return f"{sign}£{format_number(millions, decimal_places)}m"
     if size >= 1_000:
         return f"{sign}£{format_number(size / 1_000, 0)}k"
     return f"{sign}£{format_number(size, 0)}"

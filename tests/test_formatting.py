@@ -33,6 +33,12 @@ from indicators.formatting import (
         ("174000", Unit.MONEY, 3, {}, "£174k"),
         ("950", Unit.MONEY, 0, {}, "£950"),
         ("-1200000", Unit.MONEY, 3, {}, "-£1.200m"),
+        # No places fixed: millions as exactly as given, to the thousand at most.
+        ("1500000.000000", Unit.MONEY, 0, {}, "£1.5m"),
+        ("7989000", Unit.MONEY, 0, {}, "£7.989m"),
+        ("1234567", Unit.MONEY, 0, {}, "£1.235m"),
+        ("2000000", Unit.MONEY, 0, {}, "£2m"),
+        ("1250000", Unit.MONEY, 1, {}, "£1.3m"),  # one place fixed by the indicator
         ("20.8", Unit.NUMBER, 1, {}, "20.8"),
         ("0.05", Unit.NUMBER, 1, {}, "0.1"),  # half up, not to even
         ("0.25", Unit.NUMBER, 1, {}, "0.3"),

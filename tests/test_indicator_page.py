@@ -3,7 +3,8 @@
 import json
 from decimal import Decimal
 
-from indicators.periods import parse_period
+from indicators.numbers import parse_figure
+from indicators.periods import FinancialQuarter, parse_period
 from indicators.services import record_comparator, record_value, write_commentary
 from tests.factories import bulk_scorecard, rated_indicator
 
@@ -136,3 +137,11 @@ def test_spc_says_when_there_is_not_enough_data(client, make_indicator):
     indicator = rated_indicator(make_indicator, figures=(("Q2 2017/18", "29.6"),))
     text = client.get(f"/indicators/{indicator.reference}/").text
     assert "Not enough data for SPC: 1 figure, at least 2 needed." in text
+
+
+def test_money_typed_in_millions_prints_as_typed(client, make_indicator):
+    indicator = make_indicator(unit="money", decimal_places=0, title="Savings delivered")
+    figure = parse_figure("£1.5m", "money")
+    record_value(indicator=indicator, period=FinancialQuarter(2017, 4), value=figure.value)
+    page = client.get(f"/indicators/{indicator.reference}/").text
+    assert "£1.5m" in page and "£2m" not in page
