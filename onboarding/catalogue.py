@@ -9,6 +9,7 @@ importing user, so the number of queries does not grow with the number of rows.
 """
 
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from functools import partial
 
 from django.contrib.auth import get_user_model
@@ -18,7 +19,6 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
-from simple_history.utils import bulk_update_with_history
 
 from indicators.formatting import Unit
 from indicators.models import (
@@ -56,7 +56,7 @@ from onboarding.catalogue_format import (  # noqa: F401  (the format's public na
     export_catalogue,
     target_row,
 )
-from scorecard.bulk import create_objects_with_history, create_with_history
+from scorecard.bulk import create_objects_with_history, create_with_history, update_with_history
 from spreadsheets import excel_cells
 from spreadsheets.workbooks import Problem, cell_text, column_letter, read_workbook
 
@@ -277,7 +277,7 @@ def _named(model, names: set[str], writes_list: list, new_names: list[str], extr
 def _plan_indicators(sheet, lines, existing, result, writes, *, create_owners):
     problems = result.problems
     User = get_user_model()
-    emails = {cell_text(line["Owner e-mail"]).lower() for _, line in lines} - {""}
+    emails = {owner_address(cell_text(line["Owner e-mail"]))[1].lower() for _, line in lines} - {""}
     users: dict[str, list] = {}
     for user in User.objects.annotate(lower_email=Lower("email")).filter(lower_email__in=emails):
         users.setdefault(user.lower_email, []).append(user)
@@ -411,10 +411,23 @@ def _plan_indicators(sheet, lines, existing, result, writes, *, create_owners):
     return indicators, plans, failed
 
 
+def owner_address(text: str) -> tuple[str, str]:
+    """The name and e-mail of an accountable officer as a cell gives them: an address alone
+    ("jane.smith@council.gov.uk") or with a name, as Outlook copies it ("Jane Smith
+    <jane.smith@council.gov.uk>")."""
+    name, email = parseaddr(text)
+    if "<" not in text:
+        return "", text.strip()
+    return name.strip(), email.strip()
+
+
 def _owner(cell, users, result, writes, create_owners):
-    email = cell_text(cell)
-    if not email:
+    text = cell_text(cell)
+    if not text:
         return None
+    name, email = owner_address(text)
+    if not email:
+        raise cells.CellError(f"'{text}' is not an e-mail address")
     try:
         validate_email(email)
     except ValidationError:
@@ -433,7 +446,14 @@ def _owner(cell, users, result, writes, create_owners):
         )
     # An inactive account with no password: an administrator activates it and the officer
     # sets a password, so an import never opens a way in by itself.
-    user = get_user_model()(username=email.lower(), email=email, is_active=False)
+    first, _, last = name.rpartition(" ") if " " in name else (name, "", "")
+    user = get_user_model()(
+        username=email.lower(),
+        email=email,
+        first_name=first[:150],
+        last_name=last[:150],
+        is_active=False,
+    )
     user.set_unusable_password()
     users[email.lower()] = [user]
     writes.users.append(user)
@@ -823,18 +843,13 @@ def _write(writes: _Writes, by) -> None:
     if writes.services:
         Service.objects.bulk_create(writes.services)
     create_objects_with_history(Indicator, writes.new_indicators, key=["reference"], by=by)
-    if writes.changed_indicators:
-        bulk_update_with_history(
-            writes.changed_indicators,
-            Indicator,
-            sorted(writes.indicator_fields),
-            default_user=by,
-        )
+    update_with_history(
+        Indicator, writes.changed_indicators, sorted(writes.indicator_fields), by=by
+    )
     create_objects_with_history(
         Target, writes.new_targets, key=["indicator_id", "year", "period"], by=by
     )
-    if writes.changed_targets:
-        bulk_update_with_history(writes.changed_targets, Target, TARGET_FIELDS, default_user=by)
+    update_with_history(Target, writes.changed_targets, TARGET_FIELDS, by=by)
     # Tens of thousands of figures: plain rows, not model instances (scorecard.bulk).
     new_value_pks = create_with_history(
         Value,
@@ -853,11 +868,11 @@ def _write(writes: _Writes, by) -> None:
                 raise _Changed(row.pk)
             row.value, row.count, row.missing_reason, row.status, row.qualifier = entry
             row.version += 1
-        bulk_update_with_history(
-            changed,
+        update_with_history(
             Value,
+            changed,
             ["value", "count", "missing_reason", "status", "qualifier", "version"],
-            default_user=by,
+            by=by,
         )
     # A new figure's commentary goes with the figure just written for its period.
     new_figures = {
@@ -874,7 +889,4 @@ def _write(writes: _Writes, by) -> None:
         key=["figure_id"],
         by=by,
     )
-    if writes.changed_notes:
-        bulk_update_with_history(
-            writes.changed_notes, Commentary, ["issues", "causes", "actions"], default_user=by
-        )
+    update_with_history(Commentary, writes.changed_notes, ["issues", "causes", "actions"], by=by)

@@ -53,7 +53,11 @@ CATALOGUE = [
     ("Year to date", "Sum (counts), Average or Latest (snapshots); Average if empty."),
     ("Section", "Required. The priority of the council plan; created if new."),
     ("Service", "Required. The service or directorate; created if new."),
-    ("Owner e-mail", "The accountable officer's e-mail address (any case)."),
+    (
+        "Owner e-mail",
+        "The accountable officer's e-mail address (any case), or their name and address as "
+        'Outlook writes them: "Jane Smith <jane.smith@council.gov.uk>".',
+    ),
     ("Data source", ""),
     (
         "RAG tolerance",
@@ -174,10 +178,18 @@ def catalogue_row(indicator: Indicator) -> list:
         AGGREGATION_WORDS.get(indicator.aggregation, indicator.aggregation),
         indicator.section.name if indicator.section else "",
         indicator.service.name if indicator.service else "",
-        indicator.owner.email if indicator.owner else "",
+        _owner_cell(indicator.owner),
         indicator.data_source.strip(),
         tolerance,
     ]
+
+
+def _owner_cell(owner) -> str:
+    """The accountable officer as the Owner e-mail column takes them back."""
+    if owner is None:
+        return ""
+    name = owner.get_full_name().strip()
+    return f"{name} <{owner.email}>" if name and owner.email else owner.email
 
 
 def target_row(target: Target, reference: str) -> list:

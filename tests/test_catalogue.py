@@ -765,3 +765,27 @@ def test_the_instructions_list_every_form_of_period_with_an_example(client, priy
     assert guide["Quarter"] == '"Q3 2017/18"'
     assert guide["Quarters of a calendar year"] == '"Q1-3 2017"'
     assert guide["Snapshot"] == '"as at 31 March 2018"'
+
+
+def test_an_owner_is_named_with_their_address_as_outlook_writes_them(client, priya):
+    data = workbook([indicator_row("SW01", owner_e_mail="Jane Smith <Jane.Smith@example.org>")])
+    result = import_catalogue(data, by=priya, create_owners=True)
+    assert result.problems == [] and result.created_owners == ["jane.smith@example.org"]
+    officer = get_user_model().objects.get(email__iexact="jane.smith@example.org")
+    assert (officer.first_name, officer.last_name) == ("Jane", "Smith")
+    page = client.get("/indicators/SW01/").text
+    assert "Jane Smith (<a" in page and "mailto:Jane.Smith@example.org" in page
+    # The export writes the name with the address, and reads back as the same officer.
+    client.force_login(priya)
+    exported = client.get(f"{PAGE}export.xlsx").content
+    cells = [c.value for c in load_workbook(io.BytesIO(exported))["Catalogue"][2]]
+    assert "Jane Smith <Jane.Smith@example.org>" in cells
+    again = import_catalogue(exported, by=priya, dry_run=True)
+    assert again.problems == [] and again.created_owners == []
+    assert {p.action for p in again.indicators} == {"unchanged"}
+
+
+def test_an_owner_cell_that_is_not_an_address_is_named(priya):
+    data = workbook([indicator_row("SW01", owner_e_mail="Jane Smith <not an address>")])
+    (problem,) = import_catalogue(data, by=priya).problems
+    assert "is not an e-mail address" in str(problem) and "Catalogue" in str(problem)
