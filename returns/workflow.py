@@ -25,7 +25,9 @@ from indicators.periods import (
     FinancialQuarter,
     Period,
 )
+from indicators.rag import Rag
 from indicators.roles import can_edit_figures, is_performance_team
+from reporting.assessment import assess
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ValueState.choices)}
@@ -198,6 +200,8 @@ def plan_entry(
     else:
         row = current
     target_state = ValueState.SUBMITTED if submit else ValueState.DRAFT
+    if submit:
+        _require_explanation(indicator, period, entry)
     if row.state == ValueState.RETURNED and not submit:
         target_state = ValueState.RETURNED  # still returned until resubmitted
     row.value, row.count = entry.value, entry.count
@@ -215,6 +219,24 @@ def plan_entry(
     elif held_note is not None:
         step.dropped_note = held_note
     return step
+
+
+def _require_explanation(indicator: Indicator, period: Period, entry: Entry) -> None:
+    """A figure that requires improvement is submitted with its causes and the actions
+    taken, as the committee papers always give them."""
+    if entry.value is None or (entry.causes.strip() and entry.actions.strip()):
+        return
+    figure = Value(indicator=indicator, period=period, value=entry.value, count=entry.count)
+    if assess(indicator, figure).rag is Rag.RED:
+        missing = " and ".join(
+            name
+            for name, text in (("causes", entry.causes), ("actions", entry.actions))
+            if not text.strip()
+        )
+        raise WorkflowError(
+            f"{indicator.reference} {period} requires improvement: give its {missing} "
+            "before submitting it."
+        )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.models import Value
+from indicators.models import Target, Value
 from indicators.periods import parse_period
 from returns.workflow import Entry, save_entry
 from tests.test_spc_page import words
@@ -204,3 +204,23 @@ def test_the_figure_box_lets_a_phone_type_percent_slash_and_pound(client, return
     page = client.get(FORM).content.decode()
     boxes = re.findall(r'<input[^>]*name="l\d+-value"[^>]*>', page)
     assert boxes and all("inputmode" not in box for box in boxes)
+
+
+def test_a_figure_that_requires_improvement_needs_causes_and_actions_to_be_submitted(
+    client, make_indicator, alice
+):
+    measure = make_indicator(owner=alice, title="Alice's red measure", reference="R1")
+    Target.objects.create(indicator=measure, year=Q3.financial_year, kind="year_end", value=50)
+    client.force_login(alice)
+    refused = client.post(FORM, {**line_data(value="20%", causes="Staff vacancies"), "submit": "1"})
+    assert refused.status_code == 200
+    assert "R1 Q3 2017/18 requires improvement: give its actions before submitting it." in (
+        words(refused.text)
+    )
+    assert not Value.objects.exists()
+    # Saving it as a draft is fine; submitting with both is too.
+    assert client.post(FORM, {**line_data(value="20%"), "save": "1"}).status_code == 302
+    version = str(Value.objects.get().version)
+    data = line_data(value="20%", causes="Staff vacancies", actions="Agency cover", version=version)
+    assert client.post(FORM, {**data, "submit": "1"}).status_code == 302
+    assert Value.objects.get().state == "submitted"

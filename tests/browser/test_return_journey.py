@@ -66,6 +66,16 @@ def test_return_from_entry_to_publication(
     screenshot(page, "return-form")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Submit to the performance team").click()
+    # 12.0% requires improvement: it goes with its causes and actions, as papers give them.
+    summary = page.locator(".govuk-error-summary")
+    summary.get_by_text(
+        "SW05 Q3 2017/18 requires improvement: give its causes and actions"
+    ).wait_for()
+    assert page.input_value("#id_l1-value") == "12.0%"  # nothing typed is lost
+    assert page.input_value("#id_l0-value") == "34.8%"
+    page.fill("#id_l1-causes", "A change in how re-referrals are counted.")
+    page.fill("#id_l1-actions", "Recount from the LCS extract by the end of January.")
+    page.get_by_role("button", name="Submit to the performance team").click()
     page.get_by_text("2 figures submitted.").wait_for()
     sign_out(page)
 
