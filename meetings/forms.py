@@ -22,10 +22,10 @@ from meetings.models import (
     Part,
 )
 from meetings.uploads import check_pdf
-from recovery_plans.forms import GovukForm
 from recovery_plans.models import RecoveryPlan
 from risks.models import Review
 from scorecard.dates import GovukDateField
+from scorecard.forms import GovukForm
 
 
 class TimeInput(forms.TimeInput):

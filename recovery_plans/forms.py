@@ -11,29 +11,8 @@ from indicators.fields import PeriodFormField
 from indicators.models import Indicator
 from recovery_plans.dates import CompletionDateError, parse_completion
 from recovery_plans.models import ActionStatus, PlanStatus
-from scorecard.dates import GovukDateField, GovukDateWidget
-
-_GOVUK_CLASSES = {
-    forms.Textarea: "govuk-textarea",
-    forms.Select: "govuk-select",
-    forms.SelectMultiple: "govuk-select app-select-multiple",
-    forms.CheckboxInput: "govuk-checkboxes__input",
-}
-
-
-class GovukForm(forms.Form):
-    """Gives every widget the GOV.UK Design System class for its kind."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, GovukDateWidget):
-                continue  # its boxes carry their own classes
-            css = next(
-                (c for kind, c in _GOVUK_CLASSES.items() if type(widget) is kind), "govuk-input"
-            )
-            widget.attrs["class"] = css
+from scorecard.dates import GovukDateField
+from scorecard.forms import GovukForm
 
 
 def parse_table(text: str) -> dict:

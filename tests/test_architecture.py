@@ -54,6 +54,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "scorecard.context_processors",
             "scorecard.history_admin",
             "scorecard.dates",
+            "scorecard.forms",
             "operations.middleware",
         ],
     ),
