@@ -53,9 +53,7 @@ class Verdict(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"on_course": "On course", "at_risk": "At risk", "unlikely": "Unlikely"}[
-            self.value
-        ]
+        return {"on_course": "On course", "at_risk": "At risk", "unlikely": "Unlikely"}[self.value]
 
     @property
     def words(self) -> str:

@@ -24,9 +24,7 @@ ASSURANCE_CHOICES = (
     + [(NOT_RATED, "No assurance")]
 )
 FORECAST_CHOICES = (
-    [("", "Any forecast")]
-    + [(v.value, v.label) for v in Verdict]
-    + [(NO_FORECAST, "No forecast")]
+    [("", "Any forecast")] + [(v.value, v.label) for v in Verdict] + [(NO_FORECAST, "No forecast")]
 )
 QUARTER_CHOICES = [("", "Latest")] + [(f"Q{q}", f"Q{q}") for q in range(1, 5)]
 

@@ -3,7 +3,7 @@ targets read from what is already prefetched (no further queries), handed to the
 of indicators/forecast.py, and printed in the indicator's own unit."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from indicators import forecast as rules
 from indicators.formatting import Unit
@@ -159,9 +159,7 @@ def _how(result: rules.Forecast, indicator: Indicator) -> str:
     return f"{made}; {spread}. Likely means 8 times in 10."
 
 
-def year_end_forecast(
-    indicator: Indicator, as_at: Period | None = None
-) -> YearEndForecast | str:
+def year_end_forecast(indicator: Indicator, as_at: Period | None = None) -> YearEndForecast | str:
     """The forecast of the year of `as_at` (or of the latest figure), or the reason there
     is none in words ("the year is complete")."""
     kind = _kind(indicator)
@@ -207,6 +205,10 @@ def year_end_forecast(
     )
 
 
+def _rounded(number: Decimal, places: int) -> Decimal:
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Backtest:
     """How often the stated range held the outturn, over how many forecasts."""
@@ -236,6 +238,11 @@ def backtest(indicators: list[Indicator]) -> Backtest:
                     result = make_forecast(indicator, year, k)
                 except (rules.TooEarly, ValueError):
                     continue
-                outcomes.append(result.low <= outturn <= result.high)
+                # As stated: the range and the outturn as the page prints them.
+                low, high, actual = (
+                    _rounded(n, indicator.decimal_places)
+                    for n in (result.low, result.high, outturn)
+                )
+                outcomes.append(low <= actual <= high)
     inside = sum(outcomes)
     return Backtest(rules.coverage(outcomes), len(outcomes), inside)
