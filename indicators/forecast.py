@@ -191,10 +191,7 @@ def forecast(
     pairs = _pairs(earlier, k, aggregation) if ratio_ok else []
     if profile is not None and (not _ratio(aggregation) or profile[0] > 0):
         expected, target = profile
-        if _ratio(aggregation):
-            figure = target * ytd / expected
-        else:
-            figure = target + (ytd - expected)
+        figure = target * ytd / expected if _ratio(aggregation) else target + (ytd - expected)
         method = Method.PROFILE
     elif pairs:
         figure, method = _apply(ytd, _pattern(pairs, aggregation), aggregation), Method.PATTERN

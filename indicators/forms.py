@@ -3,10 +3,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from indicators.forecast import Verdict
 from indicators.models import Section, Service
 from indicators.periods import FINANCIAL_YEAR, PeriodError, parse_period
 from indicators.rag import Direction, Rag
-from indicators.forecast import Verdict
 from indicators.spc import Assurance, Variation
 from reporting.forecast import NO_FORECAST
 from reporting.scorecard import NOT_RATED

@@ -46,8 +46,8 @@ from reporting.assessment import assess, stretch_goals
 from reporting.charts import spc_view, trend_figure
 from reporting.comparators import Benchmarks, attach_rankings
 from reporting.comparators import figure as comparator_figure
-from reporting.forecast import year_end_forecast
 from reporting.exports import scorecard_records, scorecard_workbook
+from reporting.forecast import year_end_forecast
 from reporting.plans import plans_by_indicator
 from reporting.quarters import PartPublished, latest_complete
 from reporting.scorecard import (

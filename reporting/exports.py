@@ -12,7 +12,6 @@ from reporting.scorecard import Row, comparator_areas, quarter_columns
 from spreadsheets.guard import spreadsheet_text
 from spreadsheets.xlsx_numbers import NumberCell, count_cell, figure_cell
 
-
 # Headed as forecasts, so that no one takes them for figures.
 FORECAST_HEADERS = [
     "Forecast year-end",

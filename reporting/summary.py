@@ -6,9 +6,9 @@ report, and it never publishes itself."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators.forecast import Verdict
 from indicators.models import ComparatorArea, Indicator, Value
 from indicators.rag import Direction, Rag
-from indicators.forecast import Verdict
 from indicators.spc import Variation
 from reporting.assessment import assess, comparators_for, previous_value
 from reporting.scorecard import Row
