@@ -374,3 +374,66 @@ def test_sign_in_cpu(client, settings, django_user_model):
         "sign_in_cpu_seconds_pbkdf2_check_only",
         round(cpu(lambda: check_password("correct-horse-battery", old)), 3),
     )
+
+
+def _generated_council(make_indicator, how_many: int = 60, years: int = 8) -> list:
+    """Indicators with a seasonal pattern, a trend and noise, quarterly, over `years`
+    complete years: sums (counts), means (percentages) and latest figures (snapshots)."""
+    from indicators.models import Target, Value
+    from indicators.periods import FinancialYear
+
+    rng = random.Random(11)
+    values, targets, made = [], [], []
+    for number in range(how_many):
+        aggregation = ("sum", "mean", "latest")[number % 3]
+        unit = "count" if aggregation == "sum" else "percentage"
+        indicator = make_indicator(unit=unit, aggregation=aggregation, decimal_places=1)
+        made.append(indicator)
+        level = rng.uniform(40, 60) if unit == "percentage" else rng.uniform(500, 2000)
+        season = [rng.uniform(-0.1, 0.1) for _ in range(4)]
+        trend, noise = rng.uniform(-0.01, 0.01), rng.uniform(0.01, 0.06)
+        walk = 0.0
+        for y in range(years):
+            year = FinancialYear(2010 + y)
+            for q, quarter in enumerate(year.quarters()):
+                step = y * 4 + q
+                walk += rng.gauss(0, noise / 2) if aggregation == "latest" else 0
+                figure = level * (1 + trend * step + season[q] + walk + rng.gauss(0, noise))
+                if unit == "percentage":
+                    figure = min(max(figure, 0), 100)
+                values.append(
+                    Value(
+                        indicator=indicator,
+                        period=quarter,
+                        period_start=quarter.start,
+                        period_end=quarter.end,
+                        value=Decimal(f"{max(figure, 0):.1f}"),
+                        state="published",
+                    )
+                )
+            targets.append(
+                Target(indicator=indicator, year=year, kind="year_end", value=Decimal(50))
+            )
+    Value.objects.bulk_create(values)
+    Target.objects.bulk_create(targets)
+    return made
+
+
+def test_forecast_range_coverage(db, make_indicator):
+    """How often the forecast's "likely" range held the outturn, over every complete past
+    year of the demo council and of a generated one (stated: 8 in 10)."""
+    from demo.council import load_demo
+    from reporting.forecast import backtest
+
+    load_demo(meetings=False)
+    demo = backtest(list(Indicator.objects.for_report()))
+    ids = [i.pk for i in _generated_council(make_indicator)]
+    generated = backtest(list(Indicator.objects.for_report().filter(pk__in=ids)))
+    inside, total = demo.inside + generated.inside, demo.forecasts + generated.forecasts
+    assert demo.forecasts and generated.forecasts
+    for name, result in (("_demo", demo), ("_generated", generated)):
+        report(
+            f"forecast_range_coverage{name}",
+            f"{result.coverage:.2f} ({result.forecasts} forecasts, stated 0.80)",
+        )
+    report("forecast_range_coverage", f"{inside / total:.2f} ({total} forecasts, stated 0.80)")

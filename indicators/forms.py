@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from indicators.forecast import Verdict
 from indicators.models import ProcessChange, Section, Service
 from indicators.periods import FINANCIAL_YEAR, PeriodError, parse_period
 from indicators.rag import Direction, Rag
 from indicators.spc import Assurance, Variation
+from reporting.forecast import NO_FORECAST
 from reporting.scorecard import NOT_RATED
 
 RAG_CHOICES = [("", "Any rating")] + [(r.value, r.label) for r in Rag] + [(NOT_RATED, "Not rated")]
@@ -20,6 +22,9 @@ ASSURANCE_CHOICES = (
     [("", "Any assurance")]
     + [(a.value, a.label) for a in Assurance]
     + [(NOT_RATED, "No assurance")]
+)
+FORECAST_CHOICES = (
+    [("", "Any forecast")] + [(v.value, v.label) for v in Verdict] + [(NO_FORECAST, "No forecast")]
 )
 QUARTER_CHOICES = [("", "Latest")] + [(f"Q{q}", f"Q{q}") for q in range(1, 5)]
 
@@ -55,6 +60,9 @@ class ScorecardFilterForm(forms.Form):
     )
     assurance = forms.ChoiceField(
         choices=ASSURANCE_CHOICES, required=False, label="Assurance (SPC)"
+    )
+    forecast = forms.ChoiceField(
+        choices=FORECAST_CHOICES, required=False, label="Year-end forecast"
     )
     plan = forms.ChoiceField(
         choices=[

@@ -91,6 +91,23 @@ def spc_badge(judgement) -> str:
     )
 
 
+def forecast_badge(row) -> str:
+    """The year-end forecast in words with its verdict, or why there is none."""
+    forecast = row.forecast
+    if forecast is None:
+        return format_html('<span class="app-forecast-none">{}</span>', "No forecast")
+    if forecast.verdict is None:
+        return format_html("Forecast: {}", forecast.text)
+    return format_html(
+        'Forecast: {} <strong class="govuk-tag app-forecast app-forecast--{}">'
+        '<span aria-hidden="true">{} </span>{}</strong>',
+        forecast.text,
+        forecast.verdict.value,
+        forecast.verdict.symbol,
+        forecast.verdict.label,
+    )
+
+
 class ScorecardTable(BaseTable):
     """One section of the scorecard: the columns of the council's quarterly report."""
 
@@ -156,6 +173,15 @@ class ScorecardTable(BaseTable):
             ),
         ]
         extra += [
+            (
+                "forecast",
+                tables.Column(
+                    verbose_name="Year-end forecast",
+                    empty_values=(),
+                    order_by=("forecast_rank",),
+                    attrs=_labelled("Year-end forecast"),
+                ),
+            ),
             (
                 "variation",
                 tables.Column(
@@ -237,6 +263,7 @@ class ScorecardTable(BaseTable):
                 ),
             ),
             (plain, "Direction of travel", direction_badge(row.direction)),
+            (plain, "Year-end forecast", forecast_badge(row)),
             (plain, "Variation (SPC)", spc_badge(row.variation)),
             (plain, "Assurance (SPC)", spc_badge(row.assurance)),
         ]

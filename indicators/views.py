@@ -46,6 +46,7 @@ from reporting.charts import spc_series, spc_view, trend_figure
 from reporting.comparators import Benchmarks, attach_rankings
 from reporting.comparators import figure as comparator_figure
 from reporting.exports import scorecard_records, scorecard_workbook
+from reporting.forecast import year_end_forecast
 from reporting.plans import plans_by_indicator
 from reporting.quarters import PartPublished, latest_complete
 from reporting.scorecard import (
@@ -139,6 +140,8 @@ def scorecard_for(request) -> ScorecardView:
         rows = [row for row in rows if row.variation_key == data["variation"]]
     if data.get("assurance"):
         rows = [row for row in rows if row.assurance_key == data["assurance"]]
+    if data.get("forecast"):
+        rows = [row for row in rows if row.forecast_key == data["forecast"]]
     if data.get("plan"):
         rows = [row for row in rows if row.plan_state == data["plan"]]
     view.rows = rows
@@ -212,6 +215,7 @@ def scorecard(request):
                 "direction",
                 "variation",
                 "assurance",
+                "forecast",
                 "plan",
                 "q",
             )
@@ -304,6 +308,7 @@ def _indicator_page(request, indicator: Indicator, process_form=None):
             "can_write_plan": state == NEEDED and can_edit_figures(request.user, indicator),
             "indicator": indicator,
             "stretch_goals": stretch_goals(indicator),
+            "forecast": year_end_forecast(indicator),
             "table": ValuesTable(rows),
             "chart": trend_figure(indicator),
             "spc": spc_view(indicator),

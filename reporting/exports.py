@@ -12,6 +12,22 @@ from reporting.scorecard import Row, comparator_areas, quarter_columns
 from spreadsheets.guard import spreadsheet_text
 from spreadsheets.xlsx_numbers import NumberCell, count_cell, figure_cell
 
+# Headed as forecasts, so that no one takes them for figures.
+FORECAST_HEADERS = [
+    "Forecast year-end",
+    "Forecast year-end low",
+    "Forecast year-end high",
+    "Forecast verdict",
+]
+
+
+def _forecast_words(row: Row) -> list[str]:
+    forecast, show = row.forecast, row.indicator.format
+    if forecast is None:
+        return ["-", "-", "-", row.forecast_reason or "No forecast"]
+    verdict = forecast.verdict.label if forecast.verdict else "No verdict"
+    return [show(forecast.figure), show(forecast.low), show(forecast.high), verdict]
+
 
 def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None, *, guard=True):
     """A header and one list of cells per row: figures as printed, ratings in words. With
@@ -34,6 +50,7 @@ def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None, *, guar
         "Direction of travel",
         "Variation (SPC)",
         "Assurance (SPC)",
+        *FORECAST_HEADERS,
         *[label for _, label in areas],
         *(["Among other councils"] if rankings else []),
     ]
@@ -52,6 +69,7 @@ def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None, *, guar
             row.direction_word or "-",
             row.variation.label if row.variation else "Not enough data",
             row.assurance.label if row.assurance else "Not enough data",
+            *_forecast_words(row),
             *[row.comparators.get(area, "-") for area, _ in areas],
             *(["; ".join(row.rankings) or "-"] if rankings else []),
         ]
@@ -155,6 +173,12 @@ def scorecard_workbook(rows: list[Row], quarter: FinancialQuarter | None) -> Wor
         cells["Direction of travel"] = row.direction_word or "-"
         cells["Variation (SPC)"] = row.variation.label if row.variation else "Not enough data"
         cells["Assurance (SPC)"] = row.assurance.label if row.assurance else "Not enough data"
+        if (forecast := row.forecast) is not None:
+            for header, figure in zip(
+                FORECAST_HEADERS, (forecast.figure, forecast.low, forecast.high), strict=False
+            ):
+                cells[header] = _figure(indicator, figure)
+        cells["Forecast verdict"] = _forecast_words(row)[3]
         for area, label in areas:
             comparator = row.comparator_figures.get(area)
             if comparator is not None:
@@ -174,6 +198,7 @@ def scorecard_workbook(rows: list[Row], quarter: FinancialQuarter | None) -> Wor
     table.optional("Target high")
     table.optional("Target note")
     table.add("Rating", "Direction of travel", "Variation (SPC)", "Assurance (SPC)")
+    table.add(*FORECAST_HEADERS)
     for _, label in areas:
         table.add(label)
         table.optional(f"{label} period")

@@ -20,6 +20,7 @@ from reporting.assessment import (
     value_in_quarter,
 )
 from reporting.charts import spc_chart
+from reporting.forecast import NO_FORECAST, YearEndForecast, year_end_forecast
 
 NOT_RATED = "none"
 
@@ -73,6 +74,22 @@ class Row:
     plan: PlanRef | None = None
     # The council's standing among other councils (reporting.comparators.attach_rankings).
     rankings: list[str] = field(default_factory=list)
+    # The year-end forecast as at the quarter (reporting.forecast), or why there is none.
+    forecast: YearEndForecast | None = None
+    forecast_reason: str = ""
+
+    @property
+    def forecast_key(self) -> str:
+        return self.forecast.key if self.forecast else NO_FORECAST
+
+    @property
+    def forecast_word(self) -> str:
+        return self.forecast.sentence if self.forecast else "No forecast"
+
+    @property
+    def forecast_rank(self) -> tuple:
+        order = {"unlikely": 0, "at_risk": 1, "on_course": 2}
+        return (order.get(self.forecast_key, 3),)
 
     @property
     def variation_key(self) -> str:
@@ -180,6 +197,11 @@ def build_rows(
                 assurance=assurance,
             )
         )
+        forecast = year_end_forecast(indicator, quarter)
+        if isinstance(forecast, str):
+            rows[-1].forecast_reason = forecast
+        else:
+            rows[-1].forecast = forecast
         if plans is not None:
             row = rows[-1]
             row.year_end_rag = _year_end(indicator, quarter.financial_year)

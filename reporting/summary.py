@@ -6,6 +6,7 @@ report, and it never publishes itself."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from indicators.forecast import Verdict
 from indicators.models import ComparatorArea, Indicator, Value
 from indicators.rag import Direction, Rag
 from indicators.spc import Variation
@@ -131,6 +132,19 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def forecast_sentence(row: Row) -> str | None:
+    """A concern for a year-end forecast that is unlikely or at risk to meet its target,
+    said as a forecast."""
+    forecast = row.forecast
+    if forecast is None or forecast.verdict not in (Verdict.UNLIKELY, Verdict.AT_RISK):
+        return None
+    how = "unlikely to meet" if forecast.verdict is Verdict.UNLIKELY else "at risk of missing"
+    return (
+        f"{_subject(row.indicator)} is forecast to end {forecast.year} at {forecast.text}: "
+        f"{how} its year-end target of {forecast.target_text} (a forecast, not a result)."
+    )
+
+
 def draft(rows: list[Row], period: str) -> Draft:
     """The draft for these rows: every indicator with something to say, in scorecard order;
     an indicator that is both (better than England but newly red) appears under both."""
@@ -141,4 +155,6 @@ def draft(rows: list[Row], period: str) -> Draft:
             result.highlights.append(highlight)
         if concern:
             result.concerns.append(concern)
+        if warning := forecast_sentence(row):
+            result.concerns.append(warning)
     return result
