@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from indicators.roles import is_performance_team
 from risks.models import Entry, Review, ReviewEntry, RiskMatrix, RiskType
+from risks.services import save_entry, save_matrix
 from scorecard.history_admin import GuardedHistoryAdmin
 
 
@@ -30,6 +31,9 @@ class EntryAdmin(GuardedHistoryAdmin):
         # Officers keep their own entries up to date; the performance team any.
         return is_performance_team(request.user) or obj.owner_id == request.user.pk
 
+    def save_model(self, request, obj, form, change):
+        save_entry(obj, by=request.user)
+
 
 class ReviewEntryInline(admin.TabularInline):
     model = ReviewEntry
@@ -43,7 +47,9 @@ class ReviewEntryInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(GuardedHistoryAdmin):
+    # Reviews open and close on the reviews page; the history shows who did each.
+    allow_revert = False
     list_display = ("quarter", "status", "opened_at", "closed_at")
     readonly_fields = ("quarter", "status", "opened_at", "closed_at")
     inlines = (ReviewEntryInline,)
@@ -56,5 +62,8 @@ admin.site.register(RiskType)
 
 
 @admin.register(RiskMatrix)
-class RiskMatrixAdmin(admin.ModelAdmin):
+class RiskMatrixAdmin(GuardedHistoryAdmin):
     list_display = ("__str__", "threshold")
+
+    def save_model(self, request, obj, form, change):
+        save_matrix(obj, by=request.user)
