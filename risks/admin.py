@@ -47,9 +47,7 @@ class ReviewEntryInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(GuardedHistoryAdmin):
-    # Reviews open and close on the reviews page; the history shows who did each.
-    allow_revert = False
+class ReviewAdmin(admin.ModelAdmin):
     list_display = ("quarter", "status", "opened_at", "closed_at")
     readonly_fields = ("quarter", "status", "opened_at", "closed_at")
     inlines = (ReviewEntryInline,)
@@ -62,7 +60,7 @@ admin.site.register(RiskType)
 
 
 @admin.register(RiskMatrix)
-class RiskMatrixAdmin(GuardedHistoryAdmin):
+class RiskMatrixAdmin(admin.ModelAdmin):
     list_display = ("__str__", "threshold")
 
     def save_model(self, request, obj, form, change):
