@@ -37,6 +37,7 @@ from indicators.roles import (
     role_names,
 )
 from indicators.tables import ScorecardTable, ValuesTable
+from meetings import services as meetings_services
 from meetings.models import Report
 from meetings.permissions import can_edit_report
 from meetings.selectors import is_item_published
@@ -476,8 +477,11 @@ def draft_summary(request):
             messages.error(request, "Choose a report you are drafting, and keep some text.")
         else:
             existing = chosen.executive_summary.strip()
-            chosen.executive_summary = f"{existing}\n\n{text}" if existing else text
-            chosen.save(update_fields=["executive_summary", "updated_at"])
+            meetings_services.save_report(
+                chosen,
+                executive_summary=f"{existing}\n\n{text}" if existing else text,
+                by=request.user,
+            )
             messages.success(
                 request, "The draft is in the report's executive summary: edit it there."
             )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
+from simple_history.models import HistoricalRecords
 
 from indicators.fields import PeriodField
 from indicators.models import Section
@@ -100,6 +101,7 @@ class Meeting(models.Model):
         related_name="approved_minutes_of",
         help_text="The meeting that confirmed these minutes.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -196,6 +198,9 @@ class AgendaItem(models.Model):
         help_text="Goes up with every change to the item, its report or its appendices: "
         "a pack is published only if what it printed is still the latest.",
     )
+    # The version is counted by the database (an F expression until saved), and says
+    # nothing a reader of the history needs.
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -271,6 +276,7 @@ class Report(models.Model):
         default=list, blank=True, help_text="Rows of paper, date and contact."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     def __str__(self) -> str:
         return self.item.title
@@ -338,6 +344,9 @@ class Appendix(models.Model):
     frozen_html = models.TextField(blank=True, editable=False)
     frozen_figures = models.JSONField(default=dict, blank=True, editable=False)
     frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The frozen text and figures are whole rendered appendices: the history keeps when
+    # they were frozen, not a copy of them in every row.
+    history = HistoricalRecords(excluded_fields=["frozen_html", "frozen_figures"])
 
     class Meta:
         ordering = ["report", "letter"]

@@ -30,19 +30,33 @@ from meetings.uploads import check_pdf, clean_copy
 log = logging.getLogger(__name__)
 
 
+def _save(instance, by, **save_kwargs):
+    """Validate the whole row and save it with who made the change in its history."""
+    instance.full_clean()
+    if by is not None:
+        instance._history_user = by
+    instance.save(**save_kwargs)
+    return instance
+
+
 # Building the agenda ---------------------------------------------------------------------
 
 
-def create_meeting(*, committee, starts_at, venue, signatory="", signatory_title="") -> Meeting:
+def create_meeting(
+    *, committee, starts_at, venue, signatory="", signatory_title="", by=None
+) -> Meeting:
     """A draft meeting with the standard items every agenda has, minutes of the committee's
     last meeting included when there is one."""
     with transaction.atomic():
-        meeting = Meeting.objects.create(
-            committee=committee,
-            starts_at=starts_at,
-            venue=venue,
-            signatory=signatory,
-            signatory_title=signatory_title,
+        meeting = _save(
+            Meeting(
+                committee=committee,
+                starts_at=starts_at,
+                venue=venue,
+                signatory=signatory,
+                signatory_title=signatory_title,
+            ),
+            by,
         )
         last = (
             Meeting.objects.filter(committee=committee, starts_at__lt=starts_at)
@@ -70,15 +84,28 @@ def create_meeting(*, committee, starts_at, venue, signatory="", signatory_title
             (ItemKind.NEXT_MEETING, STANDARD_TITLES[ItemKind.NEXT_MEETING], ""),
         ]
         for number, (kind, title, body) in enumerate(standard, start=1):
-            AgendaItem.objects.create(
-                meeting=meeting,
-                number=number,
-                kind=kind,
-                title=title,
-                body=body,
-                minutes_of=last if kind == ItemKind.MINUTES else None,
+            _save(
+                AgendaItem(
+                    meeting=meeting,
+                    number=number,
+                    kind=kind,
+                    title=title,
+                    body=body,
+                    minutes_of=last if kind == ItemKind.MINUTES else None,
+                ),
+                by,
             )
     return meeting
+
+
+@transaction.atomic
+def save_meeting(
+    meeting: Meeting, *, committee, starts_at, venue, signatory, signatory_title, by
+) -> Meeting:
+    """Change a draft meeting's committee, date and time, venue or signatory."""
+    meeting.committee, meeting.starts_at, meeting.venue = committee, starts_at, venue
+    meeting.signatory, meeting.signatory_title = signatory, signatory_title
+    return _save(meeting, by)
 
 
 URGENT_BUSINESS = (
@@ -89,10 +116,10 @@ URGENT_BUSINESS = (
 
 
 @transaction.atomic
-def add_item(meeting: Meeting, *, number: int, **fields) -> AgendaItem:
+def add_item(meeting: Meeting, *, number: int, by=None, author=None, **fields) -> AgendaItem:
     """Put an item on the agenda at `number`. In a draft agenda the items from there on move
     down one; once the agenda is published its numbers are fixed, so the number must be
-    free."""
+    free. A report item gets its report, drafted by `author`."""
     taken = meeting.items.filter(number=number).first()
     if taken is not None:
         if number in published_numbers(meeting) or meeting.status != MeetingStatus.DRAFT:
@@ -104,6 +131,8 @@ def add_item(meeting: Meeting, *, number: int, **fields) -> AgendaItem:
             )
         for later in meeting.items.filter(number__gte=number).order_by("-number"):
             later.number += 1
+            if by is not None:
+                later._history_user = by
             later.save(update_fields=["number"])
     item = AgendaItem(
         meeting=meeting,
@@ -111,17 +140,114 @@ def add_item(meeting: Meeting, *, number: int, **fields) -> AgendaItem:
         supplementary=meeting.status != MeetingStatus.DRAFT,
         **fields,
     )
-    item.full_clean()
-    item.save()
+    _save(item, by)
     if item.kind == ItemKind.REPORT:
-        Report.objects.create(item=item)
+        _save(Report(item=item), by)
+        if author is not None:
+            item.report.author = author
+            _save(item.report, by, update_fields=["author"])
     return item
 
 
 @transaction.atomic
-def remove_item(item: AgendaItem) -> None:
+def save_item(
+    item: AgendaItem,
+    *,
+    title: str,
+    body: str,
+    part: int,
+    exempt_paragraph,
+    exempt_reason: str,
+    minutes_of=None,
+    author=None,
+    by,
+) -> AgendaItem:
+    """Change an unpublished item's wording or part; its number and kind are fixed. The
+    minutes item names the meeting it confirms; a report item its author."""
+    item.title, item.body, item.part = title, body, part
+    item.exempt_paragraph, item.exempt_reason = exempt_paragraph, exempt_reason
+    if item.kind == ItemKind.MINUTES:
+        item.minutes_of = minutes_of
+    _save(item, by)
+    if item.kind == ItemKind.REPORT:
+        item.report.author = author
+        _save(item.report, by, update_fields=["author"])
+    return item
+
+
+REPORT_FIELDS = {
+    "report_of",
+    "divisions",
+    "contact",
+    "executive_summary",
+    "recommendation",
+    "background",
+    "consultations",
+    "implications_intro",
+    "risk_management",
+    "financial",
+    "legal",
+    "equality",
+    "background_papers",
+}
+
+
+@transaction.atomic
+def save_report(report: Report, *, by, **fields) -> Report:
+    """Change the parts of a report that are given; the others stay as they are."""
+    unknown = set(fields) - REPORT_FIELDS
+    if unknown:
+        raise ValidationError(f"A report has no part called {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(report, name, value)
+    return _save(report, by, update_fields=[*fields, "updated_at"])
+
+
+@transaction.atomic
+def add_appendix(
+    report: Report,
+    *,
+    letter: str,
+    title: str,
+    kind: str,
+    body: str = "",
+    quarter=None,
+    review=None,
+    sections=(),
+    plans=(),
+    file_bytes: bytes | None = None,
+    filename: str = "",
+    by,
+) -> Appendix:
+    """Add an appendix to a report: written, an uploaded PDF (checked, and stored as a clean
+    copy), or generated from the performance report, the risk register or recovery plans
+    (what each covers is kept with it)."""
+    appendix = Appendix(
+        report=report,
+        letter=letter,
+        title=title,
+        kind=kind,
+        body=body if kind == AppendixKind.WRITTEN else "",
+        quarter=quarter if kind == AppendixKind.PERFORMANCE else None,
+        review=review if kind == AppendixKind.RISK_REGISTER else None,
+    )
+    if kind == AppendixKind.UPLOAD:
+        save_upload(appendix, file_bytes or b"", filename, by=by)
+    else:
+        _save(appendix, by)
+    if kind == AppendixKind.PERFORMANCE:
+        appendix.sections.set(sections)
+    if kind == AppendixKind.RECOVERY_PLANS:
+        appendix.plans.set(plans)
+    return appendix
+
+
+@transaction.atomic
+def remove_item(item: AgendaItem, *, by=None) -> None:
     """Take an unpublished item off the agenda; in a draft agenda the items after it move up
     one, so the numbering has no gap."""
+    if by is not None:
+        item._history_user = by
     meeting, number = item.meeting, item.number
     uploads = [
         (appendix.file.storage, appendix.file.name)
@@ -135,14 +261,19 @@ def remove_item(item: AgendaItem) -> None:
     if meeting.status == MeetingStatus.DRAFT:
         for later in meeting.items.filter(number__gt=number).order_by("number"):
             later.number -= 1
+            if by is not None:
+                later._history_user = by
             later.save(update_fields=["number"])
 
 
-def save_upload(appendix: Appendix, data: bytes, filename: str) -> Appendix:
+def save_upload(appendix: Appendix, data: bytes, filename: str, *, by=None) -> Appendix:
     """Store an uploaded PDF appendix once it has passed every check."""
     appendix.page_count = check_pdf(data, name=f'"{filename}"')
+    appendix.full_clean(exclude=["file"])
     # What is stored and served is a rewritten copy of the pages, never the upload itself.
     appendix.file.save(_safe_name(filename), ContentFile(clean_copy(data)), save=False)
+    if by is not None:
+        appendix._history_user = by
     appendix.save()
     return appendix
 

@@ -429,6 +429,7 @@ def meeting_create(request):
             venue=data["venue"],
             signatory=data["signatory"],
             signatory_title=data["signatory_title"],
+            by=request.user,
         )
         messages.success(request, "Meeting created with the standard agenda items.")
         return redirect(meeting)
@@ -444,16 +445,11 @@ def item_create(request, pk: int):
     initial = {"number": selectors.next_report_number(meeting), "kind": ItemKind.REPORT}
     form = ItemForm(request.POST or None, initial=initial, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        author = data.pop("author", None)
         try:
-            item = services.add_item(meeting, **data)
+            item = services.add_item(meeting, **form.cleaned_data, by=request.user)
         except ValidationError as error:
             _form_errors(error, form)
         else:
-            if author is not None and item.kind == ItemKind.REPORT:
-                item.report.author = author
-                item.report.save(update_fields=["author"])
             messages.success(request, f"Item {item.number} added to the agenda.")
             return redirect(meeting)
     return _form_page(
@@ -472,9 +468,7 @@ def report_edit(request, pk: int, number: int):
     report = item.report
     form = ReportForm(request.POST or None, initial=ReportForm.initial_for(report))
     if request.method == "POST" and form.is_valid():
-        for name, value in form.cleaned_data.items():
-            setattr(report, name, value)
-        report.save()
+        services.save_report(report, **form.cleaned_data, by=request.user)
         messages.success(request, "Report saved.")
         return redirect(item)
     return _form_page(
@@ -500,23 +494,21 @@ def appendix_create(request, pk: int, number: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        appendix = Appendix(
-            report=report,
+        upload = data["kind"] == AppendixKind.UPLOAD
+        appendix = services.add_appendix(
+            report,
             letter=data["letter"],
             title=data["title"],
             kind=data["kind"],
-            body=data["body"] if data["kind"] == AppendixKind.WRITTEN else "",
-            quarter=data["quarter"] if data["kind"] == AppendixKind.PERFORMANCE else None,
-            review=data["review"] if data["kind"] == AppendixKind.RISK_REGISTER else None,
+            body=data["body"],
+            quarter=data["quarter"],
+            review=data["review"],
+            sections=data["sections"],
+            plans=data["plans"],
+            file_bytes=data["file_bytes"] if upload else None,
+            filename=data["file"].name if upload else "",
+            by=request.user,
         )
-        if data["kind"] == AppendixKind.UPLOAD:
-            services.save_upload(appendix, data["file_bytes"], data["file"].name)
-        else:
-            appendix.save()
-        if data["kind"] == AppendixKind.PERFORMANCE:
-            appendix.sections.set(data["sections"])
-        if data["kind"] == AppendixKind.RECOVERY_PLANS:
-            appendix.plans.set(data["plans"])
         messages.success(request, f"Appendix '{appendix.letter}' added.")
         return redirect(item)
     return _form_page(
@@ -606,14 +598,17 @@ def item_edit(request, pk: int, number: int):
     form.fields["number"].help_text = "Fixed once the item is on the agenda."
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        for name in ("title", "body", "part", "exempt_paragraph", "exempt_reason"):
-            setattr(item, name, data[name])
-        if item.kind == ItemKind.MINUTES:
-            item.minutes_of = data["minutes_of"]
-        item.save()
-        if report is not None:
-            report.author = data.get("author")
-            report.save(update_fields=["author"])
+        services.save_item(
+            item,
+            title=data["title"],
+            body=data["body"],
+            part=data["part"],
+            exempt_paragraph=data["exempt_paragraph"],
+            exempt_reason=data["exempt_reason"],
+            minutes_of=data.get("minutes_of"),
+            author=data.get("author"),
+            by=request.user,
+        )
         messages.success(request, f"Item {item.number} saved.")
         return redirect(meeting)
     return _form_page(
@@ -631,7 +626,7 @@ def item_remove(request, pk: int, number: int):
     meeting, item = _unpublished_item(request, pk, number)
     if refused := _refuse_while_rendering(request, meeting, item):
         return refused
-    services.remove_item(item)
+    services.remove_item(item, by=request.user)
     messages.success(request, f"Item {number} ({item.title}) removed from the agenda.")
     return redirect(meeting)
 
@@ -656,11 +651,15 @@ def meeting_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        meeting.committee = data["committee"]
-        meeting.starts_at = data["starts_at"]
-        for name in ("venue", "signatory", "signatory_title"):
-            setattr(meeting, name, data[name])
-        meeting.save()
+        services.save_meeting(
+            meeting,
+            committee=data["committee"],
+            starts_at=data["starts_at"],
+            venue=data["venue"],
+            signatory=data["signatory"],
+            signatory_title=data["signatory_title"],
+            by=request.user,
+        )
         messages.success(request, "Meeting saved.")
         return redirect(meeting)
     return _form_page(

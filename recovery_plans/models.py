@@ -177,6 +177,7 @@ class Action(models.Model):
     )
 
     objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "number"]

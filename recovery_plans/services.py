@@ -36,6 +36,13 @@ def _full_clean(instance, exclude=None) -> None:
     instance.full_clean(exclude=exclude, validate_constraints=False)
 
 
+def _audited(instance, by):
+    """Name who made the change in the row's history (the web request names them too)."""
+    if by is not None:
+        instance._history_user = by
+    return instance
+
+
 @transaction.atomic
 def save_plan(
     *,
@@ -49,6 +56,7 @@ def save_plan(
     comparative_intro: str = "",
     comparative_table: dict | None = None,
     actions_intro: str = "",
+    by=None,
 ) -> RecoveryPlan:
     """Create a plan, or change one; a plan must cover at least one indicator."""
     if not indicators:
@@ -63,7 +71,7 @@ def save_plan(
     plan.comparative_table = comparative_table or {}
     plan.actions_intro = actions_intro
     _full_clean(plan)
-    plan.save()
+    _audited(plan, by).save()
     plan.indicators.set(indicators)
     return plan
 
@@ -112,7 +120,7 @@ def save_action(
     _full_clean(action, exclude=["plan"])
     if plan.actions.filter(number=action.number).exclude(pk=action.pk).exists():
         raise ValidationError({"number": f"The plan already has an action {action.number}."})
-    action.save()
+    _audited(action, by).save()
     ActionLead.objects.filter(action=action).delete()
     ActionLead.objects.bulk_create(
         ActionLead(action=action, lead=lead, position=position)
@@ -135,7 +143,7 @@ def set_action_status(action: Action, *, status: str, note: str, by) -> Action:
     old = action.status
     action.status = status
     _full_clean(action, exclude=["plan"])
-    action.save()
+    _audited(action, by).save()
     StatusChange.objects.create(
         action=action, old_status=old, new_status=status, note=note, changed_by=by
     )
@@ -197,14 +205,17 @@ def close_plan(plan: RecoveryPlan, *, closed_on: date, reason: str, by) -> Recov
     plan.status = PlanStatus.CLOSED
     plan.closed_on = closed_on
     plan.close_reason = reason
-    plan.save()
+    _full_clean(plan)
+    _audited(plan, by).save()
     return plan
 
 
 @transaction.atomic
-def reopen_plan(plan: RecoveryPlan) -> RecoveryPlan:
+def reopen_plan(plan: RecoveryPlan, *, by=None) -> RecoveryPlan:
+    """Open a closed plan again: its actions carry on from where they were."""
     plan.status, plan.closed_on = PlanStatus.OPEN, None
-    plan.save()
+    _full_clean(plan)
+    _audited(plan, by).save()
     return plan
 
 

@@ -164,7 +164,7 @@ def plan_create(request):
         form = PlanForm(request.POST, indicators=indicators, owners=owners)
         if form.is_valid():
             try:
-                plan = services.save_plan(**form.cleaned_data)
+                plan = services.save_plan(**form.cleaned_data, by=request.user)
             except ValidationError as error:
                 _messages_from(error, form)
             else:
@@ -206,7 +206,7 @@ def plan_edit(request, pk: int):
         form = PlanForm(request.POST, indicators=indicators, owners=owners)
         if form.is_valid():
             try:
-                services.save_plan(plan=plan, **form.cleaned_data)
+                services.save_plan(plan=plan, **form.cleaned_data, by=request.user)
             except ValidationError as error:
                 _messages_from(error, form)
             else:

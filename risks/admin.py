@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from indicators.roles import is_performance_team
 from risks.models import Entry, Review, ReviewEntry, RiskMatrix, RiskType
+from risks.services import save_entry, save_matrix
 from scorecard.history_admin import GuardedHistoryAdmin
 
 
@@ -29,6 +30,9 @@ class EntryAdmin(GuardedHistoryAdmin):
             return allowed
         # Officers keep their own entries up to date; the performance team any.
         return is_performance_team(request.user) or obj.owner_id == request.user.pk
+
+    def save_model(self, request, obj, form, change):
+        save_entry(obj, by=request.user)
 
 
 class ReviewEntryInline(admin.TabularInline):
@@ -58,3 +62,6 @@ admin.site.register(RiskType)
 @admin.register(RiskMatrix)
 class RiskMatrixAdmin(admin.ModelAdmin):
     list_display = ("__str__", "threshold")
+
+    def save_model(self, request, obj, form, change):
+        save_matrix(obj, by=request.user)

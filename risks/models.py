@@ -24,6 +24,7 @@ class RiskMatrix(models.Model):
     threshold = models.PositiveSmallIntegerField(
         default=12, help_text="Entries at or above this residual score go on the cover report."
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "key to scores"
@@ -182,6 +183,7 @@ class Review(models.Model):
     status = models.CharField(max_length=10, choices=ReviewStatus.choices, default="open")
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-ends_on"]

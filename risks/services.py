@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from indicators.periods import FinancialQuarter
 from reporting.risks import previous_review, travel_of
-from risks.models import Entry, EntryStatus, Review, ReviewEntry, ReviewStatus
+from risks.models import Entry, EntryStatus, Review, ReviewEntry, ReviewStatus, RiskMatrix
 
 
 @transaction.atomic
@@ -20,18 +20,34 @@ def save_entry(entry: Entry, *, by=None) -> Entry:
 
 
 @transaction.atomic
-def open_review(*, quarter: FinancialQuarter) -> Review:
+def save_matrix(matrix: RiskMatrix, *, by=None) -> RiskMatrix:
+    """Validate the key to scores (levels, bands, threshold) and save it with its audit
+    record."""
+    matrix.full_clean()
+    if by is not None:
+        matrix._history_user = by
+    matrix.save()
+    return matrix
+
+
+@transaction.atomic
+def open_review(*, quarter: FinancialQuarter, by=None) -> Review:
     """Start a quarterly review; only one may be open at a time."""
     open_ = Review.objects.filter(status=ReviewStatus.OPEN).first()
     if open_ is not None:
         raise ValidationError(f"{open_} is still open: close it before starting another.")
     if Review.objects.filter(quarter=quarter).exists():
         raise ValidationError(f"There is already a review for {quarter}.")
-    return Review.objects.create(quarter=quarter)
+    review = Review(quarter=quarter)
+    review.full_clean(exclude=["ends_on"])  # derived from the quarter on save
+    if by is not None:
+        review._history_user = by
+    review.save()
+    return review
 
 
 @transaction.atomic
-def close_review(review: Review) -> Review:
+def close_review(review: Review, *, by=None) -> Review:
     """Freeze every entry as it stands into the review; the next review starts from it."""
     if review.status != ReviewStatus.OPEN:
         raise ValidationError(f"{review} is already closed.")
@@ -67,5 +83,8 @@ def close_review(review: Review) -> Review:
         )
     ReviewEntry.objects.bulk_create(snapshots)
     review.status, review.closed_at = ReviewStatus.CLOSED, timezone.now()
+    review.full_clean()
+    if by is not None:
+        review._history_user = by
     review.save(update_fields=["status", "closed_at"])
     return review

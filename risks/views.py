@@ -231,10 +231,12 @@ def reviews(request):
         try:
             if request.POST.get("action") == "open":
                 quarter = parse_period(request.POST.get("quarter", ""), kind="financial_quarter")
-                messages.success(request, f"{open_review(quarter=quarter)} started.")
+                review = open_review(quarter=quarter, by=request.user)
+                messages.success(request, f"{review} started.")
             elif request.POST.get("action") == "close":
                 review = get_object_or_404(Review, pk=request.POST.get("review"))
-                messages.success(request, f"{close_review(review)} closed: entries frozen.")
+                review = close_review(review, by=request.user)
+                messages.success(request, f"{review} closed: entries frozen.")
         except PeriodError as error:
             messages.error(request, f"Quarter: {error}")
         except ValidationError as error:
