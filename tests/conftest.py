@@ -97,3 +97,96 @@ def make_indicator(db):
 def d():
     """Decimal from text, to keep tables of figures short."""
     return Decimal
+
+
+# The demo council, built once per test process -----------------------------------------------
+#
+# Building the demo renders the committee packs (about 15 s on two cores), and a dozen modules
+# want it. Each process builds it once, in a transaction it rolls back, keeps the rows as
+# Django's serialized form, and loads them into each test that asks; the rendered packs stay in
+# the process's own MEDIA_ROOT (scorecard/settings.py makes one per test process), which the
+# loaded rows name. A test that points MEDIA_ROOT elsewhere must call load_demo() itself.
+
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks `database` every test that uses the database, through a fixture at any depth or
+    the django_db mark; `pytest -m database` (the PostgreSQL pass) runs only those."""
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker(
+            "django_db"
+        ):
+            item.add_marker(pytest.mark.database)
+
+
+def _build_demo(meetings: bool) -> str:
+    from django.core.cache import cache
+    from django.db import connection, transaction
+
+    from demo.council import load_demo
+
+    with transaction.atomic():
+        load_demo(meetings=meetings)
+        data = connection.creation.serialize_db_to_string()
+        transaction.set_rollback(True)
+    cache.clear()
+    return data
+
+
+def _load_demo_rows(data: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    if get_user_model().objects.exists():
+        raise RuntimeError(
+            "The demo council is loaded into an empty database: list demo_council before "
+            "the fixtures that create people (alice, priya, ...)."
+        )
+    connection.creation.deserialize_db_from_string(data)
+    # On PostgreSQL the rows came with their keys; the sequences move past them.
+    from django.apps import apps
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker):
+    """The demo without meetings, built before the test's own transaction begins."""
+    with django_db_blocker.unblock():
+        return _build_demo(meetings=False)
+
+
+@pytest.fixture(scope="session")
+def _demo_rows_with_meetings(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return _build_demo(meetings=True)
+
+
+@pytest.fixture
+def demo_council(request, _demo_rows):
+    """The demo council without its committee meetings, as load_demo(meetings=False) leaves
+    it. Works with db and with transactional_db (the browser tests)."""
+    _database(request)
+    _load_demo_rows(_demo_rows)
+
+
+@pytest.fixture
+def demo_council_with_meetings(request, _demo_rows_with_meetings):
+    """The whole demo council, its packs rendered, as load_demo() leaves it."""
+    _database(request)
+    _load_demo_rows(_demo_rows_with_meetings)
+
+
+def _database(request) -> None:
+    if "transactional_db" not in request.fixturenames and "live_server" not in (
+        request.fixturenames
+    ):
+        request.getfixturevalue("db")
+    else:
+        request.getfixturevalue("transactional_db")
