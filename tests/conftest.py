@@ -103,7 +103,7 @@ def d():
 #
 # Building the demo renders the committee packs (about 15 s on two cores), and a dozen modules
 # want it. Each process builds it once, in a transaction it rolls back, keeps the rows as
-# Django's serialized form, and loads them into each test that asks; the rendered packs stay in
+# a fixture file (dumpdata), and loads them into each test that asks; the rendered packs stay in
 # the process's own MEDIA_ROOT (scorecard/settings.py makes one per test process), which the
 # loaded rows name. A test that points MEDIA_ROOT elsewhere must call load_demo() itself.
 
@@ -120,52 +120,56 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.database)
 
 
-def _build_demo(meetings: bool) -> str:
+def _build_demo(path, *, meetings: bool):
+    """Writes the demo's rows to `path` as a fixture with natural keys: groups, people,
+    permissions and content types are matched by name when loaded, so a database flushed by
+    a transactional test (which recreates them under new keys) takes the rows as well."""
     from django.core.cache import cache
-    from django.db import connection, transaction
+    from django.core.management import call_command
+    from django.db import transaction
 
     from demo.council import load_demo
 
     with transaction.atomic():
         load_demo(meetings=meetings)
-        data = connection.creation.serialize_db_to_string()
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=["contenttypes", "auth.permission", "sessions"],
+            output=str(path),
+            verbosity=0,
+        )
         transaction.set_rollback(True)
     cache.clear()
-    return data
+    return path
 
 
-def _load_demo_rows(data: str) -> None:
+def _load_demo_rows(path) -> None:
     from django.contrib.auth import get_user_model
-    from django.core.management.color import no_style
-    from django.db import connection
+    from django.core.management import call_command
 
     if get_user_model().objects.exists():
         raise RuntimeError(
             "The demo council is loaded into an empty database: list demo_council before "
             "the fixtures that create people (alice, priya, ...)."
         )
-    connection.creation.deserialize_db_from_string(data)
-    # On PostgreSQL the rows came with their keys; the sequences move past them.
-    from django.apps import apps
-
-    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
+    call_command("loaddata", str(path), verbosity=0)
 
 
 @pytest.fixture(scope="session")
-def _demo_rows(django_db_setup, django_db_blocker):
+def _demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo without meetings, built before the test's own transaction begins."""
+    path = tmp_path_factory.mktemp("demo") / "demo.json"
     with django_db_blocker.unblock():
-        return _build_demo(meetings=False)
+        return _build_demo(path, meetings=False)
 
 
 @pytest.fixture(scope="session")
-def _demo_rows_with_meetings(django_db_setup, django_db_blocker):
+def _demo_rows_with_meetings(django_db_setup, django_db_blocker, tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo_with_meetings.json"
     with django_db_blocker.unblock():
-        return _build_demo(meetings=True)
+        return _build_demo(path, meetings=True)
 
 
 @pytest.fixture
