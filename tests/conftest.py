@@ -107,7 +107,14 @@ def d():
 # the process's own MEDIA_ROOT (scorecard/settings.py makes one per test process), which the
 # loaded rows name. A test that points MEDIA_ROOT elsewhere must call load_demo() itself.
 
-DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "demo_council",
+    "demo_council_with_meetings",
+}
 
 
 def pytest_collection_modifyitems(config, items):
