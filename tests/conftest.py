@@ -97,3 +97,107 @@ def make_indicator(db):
 def d():
     """Decimal from text, to keep tables of figures short."""
     return Decimal
+
+
+# The demo council, built once per test process -----------------------------------------------
+#
+# Building the demo renders the committee packs (about 15 s on two cores), and a dozen modules
+# want it. Each process builds it once, in a transaction it rolls back, keeps the rows as
+# a fixture file (dumpdata), and loads them into each test that asks; the rendered packs stay in
+# the process's own MEDIA_ROOT (scorecard/settings.py makes one per test process), which the
+# loaded rows name. A test that points MEDIA_ROOT elsewhere must call load_demo() itself.
+
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "demo_council",
+    "demo_council_with_meetings",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks `database` every test that uses the database, through a fixture at any depth or
+    the django_db mark; `pytest -m database` (the PostgreSQL pass) runs only those."""
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker(
+            "django_db"
+        ):
+            item.add_marker(pytest.mark.database)
+
+
+def _build_demo(path, *, meetings: bool):
+    """Writes the demo's rows to `path` as a fixture with natural keys: groups, people,
+    permissions and content types are matched by name when loaded, so a database flushed by
+    a transactional test (which recreates them under new keys) takes the rows as well."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from demo.council import load_demo
+
+    with transaction.atomic():
+        load_demo(meetings=meetings)
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=["contenttypes", "auth.permission", "sessions"],
+            output=str(path),
+            verbosity=0,
+        )
+        transaction.set_rollback(True)
+    cache.clear()
+    return path
+
+
+def _load_demo_rows(path) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    if get_user_model().objects.exists():
+        raise RuntimeError(
+            "The demo council is loaded into an empty database: list demo_council before "
+            "the fixtures that create people (alice, priya, ...)."
+        )
+    call_command("loaddata", str(path), verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo without meetings, built before the test's own transaction begins."""
+    path = tmp_path_factory.mktemp("demo") / "demo.json"
+    with django_db_blocker.unblock():
+        return _build_demo(path, meetings=False)
+
+
+@pytest.fixture(scope="session")
+def _demo_rows_with_meetings(django_db_setup, django_db_blocker, tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo_with_meetings.json"
+    with django_db_blocker.unblock():
+        return _build_demo(path, meetings=True)
+
+
+@pytest.fixture
+def demo_council(request, _demo_rows):
+    """The demo council without its committee meetings, as load_demo(meetings=False) leaves
+    it. Works with db and with transactional_db (the browser tests)."""
+    _database(request)
+    _load_demo_rows(_demo_rows)
+
+
+@pytest.fixture
+def demo_council_with_meetings(request, _demo_rows_with_meetings):
+    """The whole demo council, its packs rendered, as load_demo() leaves it."""
+    _database(request)
+    _load_demo_rows(_demo_rows_with_meetings)
+
+
+def _database(request) -> None:
+    if "transactional_db" not in request.fixturenames and "live_server" not in (
+        request.fixturenames
+    ):
+        request.getfixturevalue("db")
+    else:
+        request.getfixturevalue("transactional_db")

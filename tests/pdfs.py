@@ -1,9 +1,11 @@
 """PDFs the tests produce, kept with page 1 rendered to PNG (pdftoppm) for people to look at."""
 
+import os
 import subprocess
 from pathlib import Path
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# TEST_ARTIFACTS gives each pass of make test a folder of its own.
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or Path(__file__).resolve().parent / "artifacts")
 
 
 def keep_with_first_page(content: bytes, name: str) -> Path:

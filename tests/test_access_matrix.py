@@ -3,7 +3,6 @@ without an entry here fails the test, so access is decided, never left to chance
 
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -14,15 +13,13 @@ ROLES = ("anonymous", "public", "officer", "officer2", "performance", "clerk", "
 
 
 def build_world() -> dict:
-    """The demo council, a signed-in resident with no role, an uploaded appendix and a
-    Part II item on the published meeting."""
-    from demo.council import load_demo
+    """Beside the demo council (its fixture): a signed-in resident with no role, an
+    uploaded appendix and a Part II item on the published meeting."""
     from meetings.models import Appendix, Meeting
     from meetings.services import save_upload
     from recovery_plans.models import Lead, RecoveryPlan
     from tests.factories import pdf_bytes
 
-    load_demo()
     users = {u.username: u for u in get_user_model().objects.all()}
     users["public"] = get_user_model().objects.create_user("resident", password="x" * 16)
     meeting = Meeting.objects.get(starts_at__date="2018-06-27")
@@ -298,8 +295,7 @@ def test_every_url_has_an_entry():
     assert covered - _url_names() == set()
 
 
-@pytest.mark.django_db
-def test_every_url_as_every_role(client):
+def test_every_url_as_every_role(demo_council_with_meetings, client):
     world = build_world()
     urls = urls_for(world)
     assert set(urls) == set(EXPECTED)
@@ -612,8 +608,7 @@ def test_every_admin_model_has_an_entry():
     assert set(ADMIN_EXPECTED) - registered == set()
 
 
-@pytest.mark.django_db
-def test_every_admin_page_as_every_role(client):
+def test_every_admin_page_as_every_role(demo_council_with_meetings, client):
     world = build_world()
     pages = admin_urls_for(world)
     wrong = []

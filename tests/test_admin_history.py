@@ -11,10 +11,7 @@ from tests.admin_forms import _add_form
 
 
 @pytest.fixture
-def council(db):
-    from demo.council import load_demo
-
-    load_demo(meetings=False)
+def council(demo_council):
     return {u.username: u for u in get_user_model().objects.all()}
 
 

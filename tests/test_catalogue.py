@@ -418,10 +418,7 @@ def test_export_then_import_is_a_no_op(client, priya, alice_email, make_indicato
     assert Value.history.count() == history
 
 
-def test_the_demo_council_round_trips(priya):
-    from demo.council import load_demo
-
-    load_demo(meetings=False)
+def test_the_demo_council_round_trips(demo_council, priya):
     buffer = io.BytesIO()
     export_catalogue().save(buffer)
     result = import_catalogue(buffer.getvalue(), by=priya, dry_run=True)

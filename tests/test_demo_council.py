@@ -38,8 +38,8 @@ def displayed(reference: str, period: str) -> str:
 
 
 @pytest.fixture
-def demo(db):
-    load_demo(meetings=False)  # the meetings have tests of their own
+def demo(demo_council):
+    """The meetings have tests of their own."""
 
 
 # (report, measure as printed, cell index, reference, period): each figure is read from

@@ -20,8 +20,7 @@ SEED_000 = (SEEDS / "000_year_end_2012_13.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_council_with_meetings):
     return {m.local_start.date().isoformat(): m for m in Meeting.objects.all()}
 
 

@@ -1,18 +1,10 @@
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from indicators.periods import parse_period
-
-
-def test_no_migrations_are_pending(db):
-    out = StringIO()
-    call_command("makemigrations", "--check", "--dry-run", stdout=out)
-    assert "No changes detected" in out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -209,12 +209,10 @@ def _expected_scope(header) -> str | None:
 
 
 @pytest.fixture
-def world(db):
-    from demo.council import load_demo
+def world(demo_council_with_meetings):
     from meetings.models import IssueStatus, Meeting, PackIssue
     from recovery_plans.models import RecoveryPlan
 
-    load_demo()
     published = [m for m in Meeting.objects.order_by("starts_at") if m.issues.exists()]
     return {
         "plans": list(RecoveryPlan.objects.order_by("pk")),

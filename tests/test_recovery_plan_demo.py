@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from demo.council import load_demo
 from recovery_plans.models import RecoveryPlan
 from tests.pdfs import keep_with_first_page
 
@@ -16,8 +15,8 @@ SEED_000 = (ROOT / "fixtures" / "seeds" / "000_year_end_2012_13.txt").read_text(
 
 
 @pytest.fixture
-def demo(db):
-    load_demo(meetings=False)
+def demo(demo_council):
+    pass
 
 
 def _squash(text: str) -> str:

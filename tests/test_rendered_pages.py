@@ -129,8 +129,7 @@ def test_the_reader_finds_what_a_person_would_see_wrong(html, wanted):
     assert problems_of(html) == wanted
 
 
-@pytest.mark.django_db
-def test_every_page_reads_right_as_every_role(client):
+def test_every_page_reads_right_as_every_role(demo_council_with_meetings, client):
     world = build_world()
     wrong = []
     for name, url in urls_for(world).items():

@@ -93,10 +93,7 @@ def test_nothing_to_say_says_so(make_indicator):
     assert "No indicator changed enough to call out." in result.markdown()
 
 
-def test_the_demo_draft_reads_like_the_council_report(db):
-    from demo.council import load_demo
-
-    load_demo(meetings=False)
+def test_the_demo_draft_reads_like_the_council_report(demo_council):
     rows = build_rows(
         list(Indicator.objects.for_report(Q4).filter(scorecards__year=Q4.financial_year)), Q4
     )

@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "tests" / "artifacts"
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or ROOT / "tests" / "artifacts")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -36,19 +36,13 @@ def browser():
 
 
 @pytest.fixture
-def demo_site(live_server, transactional_db):
-    """The demo council without its committee meetings (their packs take a while)."""
-    from demo.council import load_demo
-
-    load_demo(meetings=False)
+def demo_site(live_server, transactional_db, demo_council):
+    """The demo council without its committee meetings."""
     return live_server.url
 
 
 @pytest.fixture
-def demo_site_with_meetings(live_server, transactional_db):
-    from demo.council import load_demo
-
-    load_demo()
+def demo_site_with_meetings(live_server, transactional_db, demo_council_with_meetings):
     return live_server.url
 
 
