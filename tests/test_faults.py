@@ -126,16 +126,16 @@ def test_an_import_interrupted_mid_way_leaves_every_figure_and_note_as_it_was(
     half_imported_return, alice, monkeypatch, interruption
 ):
     before = _every_row()
-    real = imports.bulk_create_with_history
+    real = imports.create_objects_with_history
     written = {}
 
-    def interrupted(objs, model, *args, **kwargs):
+    def interrupted(model, objs, *args, **kwargs):
         if model is Commentary:
             written["values"] = Value.objects.count()
             raise interruption
-        return real(objs, model, *args, **kwargs)
+        return real(model, objs, *args, **kwargs)
 
-    monkeypatch.setattr(imports, "bulk_create_with_history", interrupted)
+    monkeypatch.setattr(imports, "create_objects_with_history", interrupted)
     with pytest.raises(type(interruption)):
         import_figures(half_imported_return, by=alice)
     # It was interrupted after figures were written: a new one, and a published one revised.
