@@ -202,6 +202,8 @@ def _render_and_publish(issue: PackIssue) -> None:
             for appendix, html, figures in to_freeze:
                 appendix.frozen_html, appendix.frozen_figures = html, figures
                 appendix.frozen_at = now
+                # The worker acts for the clerk who asked for the papers: the history says so.
+                appendix._history_user = issue.requested_by
                 appendix.save(update_fields=["frozen_html", "frozen_figures", "frozen_at"])
             issue.refresh_from_db()
             for name, pack in rendered.items():

@@ -8,11 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from indicators.models import Publication, Value
 from indicators.periods import FinancialQuarter, FinancialYear
 from indicators.services import record_value, set_target
 from meetings import services
 from meetings.models import Appendix, Committee, Meeting
 from recovery_plans import services as plan_services
+from returns.workflow import Entry as Line
+from returns.workflow import save_entry
 from risks.models import Entry, Review, RiskMatrix
 from risks.services import open_review, save_matrix
 
@@ -243,3 +246,19 @@ def test_the_admin_names_who_changed_a_risk_entry(client, priya):
     entry.refresh_from_db()
     assert entry.title == "Funding gap widens"
     assert latest_user(entry) == priya
+
+
+def test_the_team_is_named_for_publishing_a_quarter(client, make_indicator, alice, priya):
+    measure = make_indicator(owner=alice, reference="P1")
+    quarter = FinancialQuarter(2017, 3)
+    save_entry(
+        indicator=measure, period=quarter, entry=Line(Decimal("34.8")), by=alice, submit=True
+    )
+    client.force_login(priya)
+    review = reverse("returns:review", args=["2017-18", "Q3"])
+    client.post(review, {"action": "sign_off", "line": [f"{measure.pk}-{quarter.key}"]})
+    client.post(review, {"action": "publish", "confirm": "yes"})
+    publication = Publication.objects.get(quarter=quarter)
+    assert (publication.published_by, publication.figures) == (priya, 1)
+    figure = Value.objects.get(indicator=measure)
+    assert figure.state == "published" and latest_user(figure) == priya

@@ -466,6 +466,9 @@ def test_published_appendices_are_frozen_and_revisions_are_reported(client, clar
         or b" c" in table_page.get_contents().get_data()
     )
     appendix.refresh_from_db()
+    # Freezing is the task worker's, on behalf of the clerk who published: the history names her.
+    frozen = appendix.history.order_by("-history_id").first()
+    assert frozen.frozen_at is not None and frozen.history_user == clara
     assert '<svg class="app-sparkline" role="img"' in appendix.frozen_html
     assert "Q1 2017/18 65.0%, Q2 2017/18 68.5%, Q3 2017/18 71.0%, Q4 2017/18 74.2%" in (
         appendix.frozen_html
