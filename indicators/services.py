@@ -20,14 +20,7 @@ from indicators.models import (
     ValueState,
 )
 from indicators.periods import Period
-
-
-def _save(instance, by):
-    instance.full_clean()
-    if by is not None:
-        instance._history_user = by
-    instance.save()
-    return instance
+from scorecard.saving import changed_by, save_checked
 
 
 @transaction.atomic
@@ -51,7 +44,7 @@ def record_value(
     row.value, row.count, row.status = value, count, status
     row.missing_reason, row.qualifier = missing_reason, qualifier
     row.state = ValueState.PUBLISHED
-    return _save(row, by)
+    return save_checked(row, by)
 
 
 def figure_written_about(indicator: Indicator, period: Period) -> Value | None:
@@ -101,7 +94,7 @@ def write_commentary(
             f"the {figure.period} figure, which has the commentary for {row.period}."
         )
     row.issues, row.causes, row.actions = issues, causes, actions
-    return _save(row, by)
+    return save_checked(row, by)
 
 
 @transaction.atomic
@@ -114,7 +107,7 @@ def set_judgement(*, value: Value, rag: str, reason: str, by) -> Value:
             {"judged_rag": "Only the published figure of a period can be rated by judgement."}
         )
     value.judged_rag, value.judgement_reason = rag, reason.strip() if rag else ""
-    return _save(value, by)
+    return save_checked(value, by)
 
 
 @transaction.atomic
@@ -128,7 +121,7 @@ def set_target(
     row = existing.first() or Target(indicator=indicator, year=year, period=period)
     for name, value in fields.items():
         setattr(row, name, value)
-    return _save(row, by)
+    return save_checked(row, by)
 
 
 @transaction.atomic
@@ -145,7 +138,7 @@ def record_comparator(
     row = Comparator.objects.filter(indicator=indicator, period=period, area=area).first()
     row = row or Comparator(indicator=indicator, period=period, area=area)
     row.value, row.value_period = value, value_period
-    return _save(row, by)
+    return save_checked(row, by)
 
 
 @transaction.atomic
@@ -154,7 +147,7 @@ def save_indicator(*, reference: str, by=None, **fields) -> Indicator:
     row = Indicator.objects.filter(reference=reference).first() or Indicator(reference=reference)
     for name, value in fields.items():
         setattr(row, name, value)
-    return _save(row, by)
+    return save_checked(row, by)
 
 
 @transaction.atomic
@@ -163,12 +156,12 @@ def record_process_change(change: ProcessChange, *, by) -> ProcessChange:
     limits afresh from its period. Who recorded it is kept, and the history has the rest."""
     if change.pk is None:
         change.recorded_by = by
-    return _save(change, by)
+    return save_checked(change, by)
 
 
 @transaction.atomic
 def withdraw_process_change(change: ProcessChange, *, by) -> None:
     """Take back a process change recorded by mistake; the history keeps it and who took
     it back, and the limits run on as one phase again."""
-    change._history_user = by
+    changed_by(change, by)
     change.delete()

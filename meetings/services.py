@@ -26,17 +26,9 @@ from meetings.models import (
 )
 from meetings.selectors import pending_items, publication_problems, published_numbers
 from meetings.uploads import check_pdf, clean_copy
+from scorecard.saving import changed_by, save_checked
 
 log = logging.getLogger(__name__)
-
-
-def _save(instance, by, **save_kwargs):
-    """Validate the whole row and save it with who made the change in its history."""
-    instance.full_clean()
-    if by is not None:
-        instance._history_user = by
-    instance.save(**save_kwargs)
-    return instance
 
 
 # Building the agenda ---------------------------------------------------------------------
@@ -48,7 +40,7 @@ def create_meeting(
     """A draft meeting with the standard items every agenda has, minutes of the committee's
     last meeting included when there is one."""
     with transaction.atomic():
-        meeting = _save(
+        meeting = save_checked(
             Meeting(
                 committee=committee,
                 starts_at=starts_at,
@@ -84,7 +76,7 @@ def create_meeting(
             (ItemKind.NEXT_MEETING, STANDARD_TITLES[ItemKind.NEXT_MEETING], ""),
         ]
         for number, (kind, title, body) in enumerate(standard, start=1):
-            _save(
+            save_checked(
                 AgendaItem(
                     meeting=meeting,
                     number=number,
@@ -105,7 +97,7 @@ def save_meeting(
     """Change a draft meeting's committee, date and time, venue or signatory."""
     meeting.committee, meeting.starts_at, meeting.venue = committee, starts_at, venue
     meeting.signatory, meeting.signatory_title = signatory, signatory_title
-    return _save(meeting, by)
+    return save_checked(meeting, by)
 
 
 URGENT_BUSINESS = (
@@ -131,8 +123,7 @@ def add_item(meeting: Meeting, *, number: int, by=None, author=None, **fields) -
             )
         for later in meeting.items.filter(number__gte=number).order_by("-number"):
             later.number += 1
-            if by is not None:
-                later._history_user = by
+            changed_by(later, by)
             later.save(update_fields=["number"])
     item = AgendaItem(
         meeting=meeting,
@@ -140,12 +131,12 @@ def add_item(meeting: Meeting, *, number: int, by=None, author=None, **fields) -
         supplementary=meeting.status != MeetingStatus.DRAFT,
         **fields,
     )
-    _save(item, by)
+    save_checked(item, by)
     if item.kind == ItemKind.REPORT:
-        _save(Report(item=item), by)
+        save_checked(Report(item=item), by)
         if author is not None:
             item.report.author = author
-            _save(item.report, by, update_fields=["author"])
+            save_checked(item.report, by, update_fields=["author"])
     return item
 
 
@@ -168,10 +159,10 @@ def save_item(
     item.exempt_paragraph, item.exempt_reason = exempt_paragraph, exempt_reason
     if item.kind == ItemKind.MINUTES:
         item.minutes_of = minutes_of
-    _save(item, by)
+    save_checked(item, by)
     if item.kind == ItemKind.REPORT:
         item.report.author = author
-        _save(item.report, by, update_fields=["author"])
+        save_checked(item.report, by, update_fields=["author"])
     return item
 
 
@@ -200,7 +191,7 @@ def save_report(report: Report, *, by, **fields) -> Report:
         raise ValidationError(f"A report has no part called {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(report, name, value)
-    return _save(report, by, update_fields=[*fields, "updated_at"])
+    return save_checked(report, by, update_fields=[*fields, "updated_at"])
 
 
 @transaction.atomic
@@ -234,7 +225,7 @@ def add_appendix(
     if kind == AppendixKind.UPLOAD:
         save_upload(appendix, file_bytes or b"", filename, by=by)
     else:
-        _save(appendix, by)
+        save_checked(appendix, by)
     if kind == AppendixKind.PERFORMANCE:
         appendix.sections.set(sections)
     if kind == AppendixKind.RECOVERY_PLANS:
@@ -246,8 +237,7 @@ def add_appendix(
 def remove_item(item: AgendaItem, *, by=None) -> None:
     """Take an unpublished item off the agenda; in a draft agenda the items after it move up
     one, so the numbering has no gap."""
-    if by is not None:
-        item._history_user = by
+    changed_by(item, by)
     meeting, number = item.meeting, item.number
     uploads = [
         (appendix.file.storage, appendix.file.name)
@@ -261,8 +251,7 @@ def remove_item(item: AgendaItem, *, by=None) -> None:
     if meeting.status == MeetingStatus.DRAFT:
         for later in meeting.items.filter(number__gt=number).order_by("number"):
             later.number -= 1
-            if by is not None:
-                later._history_user = by
+            changed_by(later, by)
             later.save(update_fields=["number"])
 
 
@@ -272,8 +261,7 @@ def save_upload(appendix: Appendix, data: bytes, filename: str, *, by=None) -> A
     appendix.full_clean(exclude=["file"])
     # What is stored and served is a rewritten copy of the pages, never the upload itself.
     appendix.file.save(_safe_name(filename), ContentFile(clean_copy(data)), save=False)
-    if by is not None:
-        appendix._history_user = by
+    changed_by(appendix, by)
     appendix.save()
     return appendix
 

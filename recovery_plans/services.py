@@ -28,19 +28,13 @@ from recovery_plans.models import (
     _calendar_token,
 )
 from reporting.assessment import assess
+from scorecard.saving import changed_by
 
 logger = logging.getLogger(__name__)
 
 
 def _full_clean(instance, exclude=None) -> None:
     instance.full_clean(exclude=exclude, validate_constraints=False)
-
-
-def _audited(instance, by):
-    """Name who made the change in the row's history (the web request names them too)."""
-    if by is not None:
-        instance._history_user = by
-    return instance
 
 
 @transaction.atomic
@@ -71,7 +65,7 @@ def save_plan(
     plan.comparative_table = comparative_table or {}
     plan.actions_intro = actions_intro
     _full_clean(plan)
-    _audited(plan, by).save()
+    changed_by(plan, by).save()
     plan.indicators.set(indicators)
     return plan
 
@@ -120,7 +114,7 @@ def save_action(
     _full_clean(action, exclude=["plan"])
     if plan.actions.filter(number=action.number).exclude(pk=action.pk).exists():
         raise ValidationError({"number": f"The plan already has an action {action.number}."})
-    _audited(action, by).save()
+    changed_by(action, by).save()
     ActionLead.objects.filter(action=action).delete()
     ActionLead.objects.bulk_create(
         ActionLead(action=action, lead=lead, position=position)
@@ -143,7 +137,7 @@ def set_action_status(action: Action, *, status: str, note: str, by) -> Action:
     old = action.status
     action.status = status
     _full_clean(action, exclude=["plan"])
-    _audited(action, by).save()
+    changed_by(action, by).save()
     StatusChange.objects.create(
         action=action, old_status=old, new_status=status, note=note, changed_by=by
     )
@@ -206,7 +200,7 @@ def close_plan(plan: RecoveryPlan, *, closed_on: date, reason: str, by) -> Recov
     plan.closed_on = closed_on
     plan.close_reason = reason
     _full_clean(plan)
-    _audited(plan, by).save()
+    changed_by(plan, by).save()
     return plan
 
 
@@ -215,7 +209,7 @@ def reopen_plan(plan: RecoveryPlan, *, by=None) -> RecoveryPlan:
     """Open a closed plan again: its actions carry on from where they were."""
     plan.status, plan.closed_on = PlanStatus.OPEN, None
     _full_clean(plan)
-    _audited(plan, by).save()
+    changed_by(plan, by).save()
     return plan
 
 

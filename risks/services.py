@@ -7,27 +7,20 @@ from django.utils import timezone
 from indicators.periods import FinancialQuarter
 from reporting.risks import previous_review, travel_of
 from risks.models import Entry, EntryStatus, Review, ReviewEntry, ReviewStatus, RiskMatrix
+from scorecard.saving import changed_by, save_checked
 
 
 @transaction.atomic
 def save_entry(entry: Entry, *, by=None) -> Entry:
     """Validate the whole entry and save it with its audit record."""
-    entry.full_clean()
-    if by is not None:
-        entry._history_user = by
-    entry.save()
-    return entry
+    return save_checked(entry, by)
 
 
 @transaction.atomic
 def save_matrix(matrix: RiskMatrix, *, by=None) -> RiskMatrix:
     """Validate the key to scores (levels, bands, threshold) and save it with its audit
     record."""
-    matrix.full_clean()
-    if by is not None:
-        matrix._history_user = by
-    matrix.save()
-    return matrix
+    return save_checked(matrix, by)
 
 
 @transaction.atomic
@@ -40,8 +33,7 @@ def open_review(*, quarter: FinancialQuarter, by=None) -> Review:
         raise ValidationError(f"There is already a review for {quarter}.")
     review = Review(quarter=quarter)
     review.full_clean(exclude=["ends_on"])  # derived from the quarter on save
-    if by is not None:
-        review._history_user = by
+    changed_by(review, by)
     review.save()
     return review
 
@@ -84,7 +76,6 @@ def close_review(review: Review, *, by=None) -> Review:
     ReviewEntry.objects.bulk_create(snapshots)
     review.status, review.closed_at = ReviewStatus.CLOSED, timezone.now()
     review.full_clean()
-    if by is not None:
-        review._history_user = by
+    changed_by(review, by)
     review.save(update_fields=["status", "closed_at"])
     return review

@@ -100,6 +100,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "comparators.ranking",
             "spreadsheets.*",
             "scorecard.bulk",
+            "scorecard.saving",
             "scorecard.hashers",
             "scorecard.env",
             "scorecard.pdf",
