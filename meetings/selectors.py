@@ -2,8 +2,11 @@
 issue carries or one being rendered will, and what stops items being published. Reads and
 checks only; the writes are in `services.py`, the rendering in `tasks.py`."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.urls import reverse
 
 from meetings.models import (
     AgendaItem,
@@ -79,38 +82,84 @@ def next_report_number(meeting: Meeting) -> int:
     return max((i.number for i in items), default=0) + 1
 
 
-def publication_problems(meeting: Meeting, items: list[AgendaItem]) -> list[str]:
-    """Why these items cannot be published, each naming the item; empty when they can."""
-    problems = []
+@dataclass(frozen=True)
+class Check:
+    """Something the clerk should put right before publishing, and where to do it.
+    A blocking one stops publication; the others are worth a look (an empty "Date of Next
+    Meeting" is allowed, but rarely meant)."""
+
+    text: str
+    url: str = ""
+    blocking: bool = True
+
+
+def publication_checks(meeting: Meeting, items: list[AgendaItem]) -> list[Check]:
+    """What to check before these items are published, each naming the item and linking to
+    the page that fixes it; blocking ones first."""
+    checks = []
     if not items:
-        problems.append("There is nothing new to publish: add an item to the agenda first.")
+        checks.append(Check("There is nothing new to publish: add an item to the agenda first."))
     seen: dict[int, AgendaItem] = {}
     for item in meeting.items.all():
         if item.number in seen:
-            problems.append(
-                f"Two items are numbered {item.number}: {seen[item.number].title} and "
-                f"{item.title}. Give each item its own number."
+            checks.append(
+                Check(
+                    f"Two items are numbered {item.number}: {seen[item.number].title} and "
+                    f"{item.title}. Give each item its own number.",
+                    _item_url(item),
+                )
             )
         seen[item.number] = item
     for item in items:
         name = f"Item {item.number} ({item.title})"
         if item.part == Part.TWO and (not item.exempt_paragraph or not item.exempt_reason.strip()):
-            problems.append(
-                f"{name} is in Part II: give the paragraph of Schedule 12A that applies and "
-                "the reason it is exempt."
+            checks.append(
+                Check(
+                    f"{name} is in Part II: give the paragraph of Schedule 12A that applies "
+                    "and the reason it is exempt.",
+                    _item_url(item),
+                )
+            )
+        if item.kind == ItemKind.MINUTES and not item.minutes_of_id and not item.body.strip():
+            checks.append(
+                Check(
+                    f"{name} says nothing: choose the meeting whose minutes are confirmed, or "
+                    "write what the item asks.",
+                    _item_url(item),
+                    blocking=False,
+                )
+            )
+        if item.kind == ItemKind.NEXT_MEETING and not item.body.strip():
+            checks.append(
+                Check(f"{name}: give the date of the next meeting.", _item_url(item), False)
             )
         if item.kind != ItemKind.REPORT:
             continue
         report = getattr(item, "report", None)
+        report_url = reverse("meetings:report_edit", args=[meeting.pk, item.number])
         if report is None or report.is_empty:
-            problems.append(
-                f"{name}: the report is empty. Write its executive summary and background "
-                "and advice before publishing."
+            checks.append(
+                Check(
+                    f"{name}: the report is empty. Write its executive summary and background "
+                    "and advice before publishing.",
+                    report_url,
+                )
             )
             continue
+        if not report.executive_summary.strip():
+            checks.append(Check(f"{name}: the report has no executive summary.", report_url, False))
         for appendix in report.appendices.all():
-            problems.extend(f"{name}, {p}" for p in appendix_problems(appendix))
-    return problems
+            checks.extend(Check(f"{name}, {p}", report_url) for p in appendix_problems(appendix))
+    return sorted(checks, key=lambda check: not check.blocking)
+
+
+def _item_url(item: AgendaItem) -> str:
+    return reverse("meetings:item_edit", args=[item.meeting_id, item.number])
+
+
+def publication_problems(meeting: Meeting, items: list[AgendaItem]) -> list[str]:
+    """Why these items cannot be published, each naming the item; empty when they can."""
+    return [check.text for check in publication_checks(meeting, items) if check.blocking]
 
 
 def appendix_problems(appendix: Appendix) -> list[str]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("export.csv", views.export_csv, name="export"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/meeting.ics", views.meeting_calendar, name="calendar"),
     path("<int:pk>/pack.pdf", views.pack, name="pack"),
     path("<int:pk>/pack-full.pdf", views.pack, {"full": True}, name="pack_full"),
     path("<int:pk>/issues/<int:number>/<str:which>.pdf", views.issue_file, name="issue_file"),

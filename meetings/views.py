@@ -6,6 +6,8 @@ Part II items and unpublished papers are not merely hidden: every view that coul
 answers 404 to anyone not entitled to it."""
 
 import csv
+import html
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from indicators.roles import is_performance_team
 from meetings import selectors, services
+from meetings.calendar import meeting_event
 from meetings.forms import AppendixForm, ItemForm, MeetingForm, MinutesForm, ReportForm
 from meetings.models import (
     AgendaItem,
@@ -35,6 +38,7 @@ from meetings.models import (
 from meetings.permissions import can_edit_report, can_see_exempt, can_see_meeting, is_clerk
 from meetings.templatetags.meeting_tags import pages_text
 from reporting.appendices import appendix_html, revisions_for
+from scorecard.pdf import site_url
 from spreadsheets.guard import spreadsheet_text
 
 
@@ -121,7 +125,7 @@ def meeting_detail(request, pk: int):
     clerk = is_clerk(request.user)
     pending = [i for i in items if not i.is_published]
     problems = (
-        selectors.publication_problems(meeting, pending)
+        selectors.publication_checks(meeting, pending)
         if clerk and meeting.status != MeetingStatus.HELD
         else []
     )
@@ -150,7 +154,8 @@ def meeting_detail(request, pk: int):
             "failed": issues[0] if issues and issues[0].status == IssueStatus.FAILED else None,
             "clerk": clerk,
             "pending": pending,
-            "problems": problems,
+            "blocking": [check for check in problems if check.blocking],
+            "advisory": [check for check in problems if not check.blocking],
             "revisions": revisions,
             "nav": "meetings",
         },
@@ -212,6 +217,17 @@ def _pdf(issue: PackIssue | None, field: str, filename: str):
     if not stored:
         raise Http404("That pack has not been published.")
     return FileResponse(stored.open("rb"), content_type="application/pdf", filename=filename)
+
+
+def meeting_calendar(request, pk: int):
+    """The meeting as a calendar entry ("Add to calendar"), for whoever may see it."""
+    meeting = _meeting(request, pk)
+    body = meeting_event(meeting, base_url=site_url())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{meeting.local_start:%Y-%m-%d}-meeting.ics"'
+    )
+    return response
 
 
 def pack(request, pk: int, full: bool = False):
@@ -298,6 +314,9 @@ def search(request):
             "report__background",
             "report__appendices__body",
             "report__appendices__title",
+            # The generated appendices as published (the performance report, the register,
+            # plans): their words, checked below without the markup around them.
+            "report__appendices__frozen_html",
         ]
         match = Q()
         for field in fields:
@@ -306,6 +325,7 @@ def search(request):
             AgendaItem.objects.filter(match)
             .exclude(meeting__status=MeetingStatus.DRAFT)
             .select_related("meeting__committee", "report")
+            .prefetch_related("report__appendices")
             .distinct()
             .order_by("-meeting__starts_at", "number")
         )
@@ -313,8 +333,10 @@ def search(request):
         for item in items[:200]:
             if item.meeting_id not in published_by_meeting:
                 published_by_meeting[item.meeting_id] = selectors.published_numbers(item.meeting)
-            if item.number in published_by_meeting[item.meeting_id] and (
-                item.part == Part.ONE or can_see_exempt(request.user)
+            if (
+                item.number in published_by_meeting[item.meeting_id]
+                and (item.part == Part.ONE or can_see_exempt(request.user))
+                and query.lower() in _words_of(item)
             ):
                 results.append(item)
     return render(
@@ -322,6 +344,25 @@ def search(request):
         "meetings/search.html",
         {"query": query, "results": results, "nav": "meetings"},
     )
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _words_of(item: AgendaItem) -> str:
+    """What a reader sees of an item and its papers, lower-cased, for matching a search:
+    a word in a frozen appendix's markup ("class", "td") is not a word of the papers."""
+    parts = [item.title, item.body]
+    report = getattr(item, "report", None)
+    if report is not None:
+        parts += [report.executive_summary, report.recommendation, report.background]
+        for appendix in report.appendices.all():
+            parts += [
+                appendix.title,
+                appendix.body,
+                html.unescape(_TAG.sub(" ", appendix.frozen_html)),
+            ]
+    return " ".join(" ".join(part.split()) for part in parts if part).lower()
 
 
 def export_csv(request):

@@ -118,6 +118,8 @@ def urls_for(world) -> dict[str, str]:
         "meetings:item (Part I)": reverse("meetings:item", args=[m.pk, 5]),
         "meetings:issue_file (public)": reverse("meetings:issue_file", args=[m.pk, 1, "pack"]),
         "meetings:pack": reverse("meetings:pack", args=[m.pk]),
+        "meetings:calendar": reverse("meetings:calendar", args=[m.pk]),
+        "meetings:calendar (draft)": reverse("meetings:calendar", args=[world["draft"].pk]),
         "meetings:pack_full": reverse("meetings:pack_full", args=[m.pk]),
         "meetings:issue_file (Part II)": reverse(
             "meetings:issue_file", args=[m.pk, 1, "pack-full"]
@@ -235,6 +237,9 @@ EXPECTED = {
     "meetings:export": (200, 200, 200, 200, 200, 200, 200, 200),
     "meetings:detail": (200, 200, 200, 200, 200, 200, 200, 200),
     "meetings:pack": (200, 200, 200, 200, 200, 200, 200, 200),
+    # "Add to calendar": whoever may see the meeting; a draft is the clerks' and the team's.
+    "meetings:calendar": (200, 200, 200, 200, 200, 200, 200, 200),
+    "meetings:calendar (draft)": (404, 404, 404, 404, 200, 200, 404, 200),
     "meetings:progress": (200, 200, 200, 200, 200, 200, 200, 200),
     "meetings:minutes": (200, 200, 200, 200, 200, 200, 200, 200),
     "meetings:item (Part I)": (200, 200, 200, 200, 200, 200, 200, 200),

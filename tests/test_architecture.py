@@ -73,7 +73,10 @@ LAYERS: list[tuple[str, list[str]]] = [
             "operations.backup",
         ],
     ),
-    ("reporting", ["reporting.*", "meetings.selectors", "recovery_plans.calendar"]),
+    (
+        "reporting",
+        ["reporting.*", "meetings.selectors", "meetings.calendar", "recovery_plans.calendar"],
+    ),
     (
         "models",
         [
