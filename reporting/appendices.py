@@ -136,8 +136,11 @@ def performance_figures(blocks) -> dict:
 
 
 def plan_contexts(appendix: Appendix) -> list[dict]:
-
-    return [plan_context(plan) for plan in plan_queryset().filter(pk__in=_plan_ids(appendix))]
+    meeting_day = appendix.report.item.meeting.local_start.date()
+    return [
+        plan_context(plan, meeting_day=meeting_day)
+        for plan in plan_queryset().filter(pk__in=_plan_ids(appendix))
+    ]
 
 
 def _plan_ids(appendix: Appendix) -> list[int]:

@@ -66,11 +66,20 @@ def plan_queryset():
     )
 
 
-def plan_context(plan: RecoveryPlan) -> dict:
+def plan_context(plan: RecoveryPlan, *, meeting_day=None) -> dict:
+    """What a plan's page, PDF and meeting appendix show. Actions are overdue as at today
+    on the page and the PDF; in a meeting's papers, as at the meeting once it is held, and
+    at publication before then. `overdue_when` says which, in words."""
     today = timezone.localdate()
+    if meeting_day is not None and meeting_day <= today:
+        as_at, when = meeting_day, f"at the meeting on {meeting_day:%-d %B %Y}"
+    elif meeting_day is not None:
+        as_at, when = today, f"on {today:%-d %B %Y}, when the papers were published"
+    else:
+        as_at, when = today, f"today, {today:%-d %B %Y}"
     actions = list(plan.actions.all())
     for action in actions:
-        action.overdue = action.is_overdue(today)
+        action.overdue = action.is_overdue(as_at)
     rows = performance(plan)
     # Built from the imported national figures when the plan's indicators have them;
     # otherwise the table typed into the plan stands.
@@ -82,7 +91,8 @@ def plan_context(plan: RecoveryPlan) -> dict:
         "comparative_generated": generated,
         "actions": actions,
         "overdue_count": sum(a.overdue for a in actions),
-        "today": today,
+        "today": as_at,
+        "overdue_when": when,
     }
 
 
