@@ -41,6 +41,8 @@ from returns.workflow import (
 )
 from spreadsheets.uploads import ImportRefused
 from spreadsheets.workbooks import MAX_BYTES
+from timetable.progress import OUTSTANDING, progress
+from timetable.services import timetable_for, today
 
 
 @login_required
@@ -51,12 +53,17 @@ def return_list(request):
     if request.GET.get("year") or request.GET.get("period"):
         quarter = quarter_from_url(request.GET.get("year", ""), request.GET.get("period", ""))
     lines = return_lines(editable_indicators(request.user), quarter)
+    timetable = timetable_for(quarter)
+    waiting = [line for line in lines if line.state in OUTSTANDING or line.state == "returned"]
     return render(
         request,
         "returns/return_list.html",
         {
             "quarter": quarter,
             "lines": lines,
+            "timetable": timetable,
+            "countdown": timetable.countdown(),
+            "waiting": len(waiting),
             "url_args": quarter_url_args(quarter),
             "previous_args": quarter_url_args(quarter.previous()),
             "is_team": is_performance_team(request.user),
@@ -197,11 +204,18 @@ def review(request, year: str, period: str):
         and (not section or str(line.indicator.section_id) == section)
     ]
     counts = {key: sum(1 for line in lines if line.state == key) for key in STATE_LABELS}
+    timetable = timetable_for(quarter)
+    by_officer, by_service, total = progress(lines, due=timetable.due, today=today())
     return render(
         request,
         "returns/review.html",
         {
             "quarter": quarter,
+            "timetable": timetable,
+            "countdown": timetable.countdown(),
+            "by_officer": by_officer,
+            "by_service": by_service,
+            "total": total,
             "lines": shown,
             "counts": [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS],
             "to_publish": counts.get("signed_off", 0),

@@ -26,6 +26,7 @@ PACKAGES = [
     "risks",
     "scorecard",
     "spreadsheets",
+    "timetable",
 ]
 
 # From the top down. A layer may import its own and every layer below it.
@@ -65,6 +66,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "returns.*",
             "onboarding.*",
             "comparators.imports",
+            "timetable.progress",
             "meetings.tasks",
             "meetings.pack",
             "operations.faults",
@@ -96,6 +98,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "risks.scoring",
             "recovery_plans.dates",
             "recovery_plans.rules",
+            "timetable.working_days",
             "comparators.formats",
             "comparators.ranking",
             "spreadsheets.*",
@@ -122,6 +125,7 @@ NO_DJANGO = {
     "indicators.spc",
     "risks.scoring",
     "recovery_plans.dates",
+    "timetable.working_days",
     "comparators.formats",
     "comparators.ranking",
 }
