@@ -55,9 +55,9 @@ run: deps
 	DEBUG=true $(MANAGE) migrate --no-input
 	DEBUG=true $(MANAGE) load_demo
 	@# The task worker renders agenda packs; it stops with the web server.
-	DEBUG=true $(MANAGE) db_worker & worker=$$!; \
+	DEBUG=true SITE_URL=http://127.0.0.1:8000 $(MANAGE) db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	DEBUG=true SITE_URL=http://127.0.0.1:8000 $(MANAGE) runserver 127.0.0.1:8000
 
 # The production profile: settings from the environment (README, "Running in production"),
 # static files hashed and compressed, gunicorn with WEB_CONCURRENCY workers and the task

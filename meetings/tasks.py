@@ -9,12 +9,14 @@ import re
 import time
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from indicators.roles import CLERK, COMMITTEE_MEMBER
 from meetings.models import (
     AgendaItem,
     Appendix,
@@ -29,6 +31,7 @@ from meetings.models import (
 )
 from meetings.pack import render_pack
 from meetings.selectors import items_queryset, publication_problems, published_numbers
+from notifications.services import notify
 from recovery_plans.services import record_presentation
 from reporting.appendices import render_generated
 
@@ -229,10 +232,34 @@ def _render_and_publish(issue: PackIssue) -> None:
             if meeting.status == MeetingStatus.DRAFT:
                 Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.PUBLISHED)
             _record_presentations(meeting, new_items)
+            _announce(issue, new_items)
     except BaseException:
         for stored in written:
             stored.storage.delete(stored.name)
         raise
+
+
+def _announce(issue: PackIssue, new_items: list[AgendaItem]) -> None:
+    """Tell committee members and clerks the papers are out, once the issue is published:
+    a link, the public items' titles and how many exempt items there are, never what
+    those say."""
+    members = get_user_model().objects.filter(
+        groups__name__in=[COMMITTEE_MEMBER, CLERK], is_active=True
+    )
+    public = [item for item in new_items if item.part == Part.ONE]
+    notify(
+        "pack_published",
+        members,
+        context={
+            "meeting": issue.meeting,
+            "issue_label": (
+                "agenda pack" if issue.kind == IssueKind.AGENDA else "supplementary agenda"
+            ),
+            "public_titles": [str(item) for item in public],
+            "exempt_count": len(new_items) - len(public),
+        },
+        key=f"issue {issue.pk}",
+    )
 
 
 def _store(stored, issue: PackIssue, filename: str, data: bytes) -> None:

@@ -33,6 +33,7 @@ from returns.workflow import (
     STATE_LABELS,
     EditConflict,
     WorkflowError,
+    announce_submission,
     publish_quarter,
     return_figure,
     return_lines,
@@ -125,7 +126,10 @@ def return_form(request, year: str, period: str):
         if all(f.is_valid() for f in forms_ if f.is_bound):
             try:
                 with transaction.atomic():
-                    saved = _save_lines(forms_, request.user, submit)
+                    rows = _save_lines(forms_, request.user, submit)
+                    if submit:
+                        announce_submission(values=rows, by=request.user, quarter=quarter)
+                saved = len(rows)
             except (EditConflict, WorkflowError, ValidationError) as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -156,8 +160,8 @@ def return_form(request, year: str, period: str):
     )
 
 
-def _save_lines(forms_, user, submit: bool) -> int:
-    saved = 0
+def _save_lines(forms_, user, submit: bool) -> list:
+    saved = []
     for form in forms_:
         line = form.line
         if not form.is_bound or form.cleaned_data["blank"]:
@@ -176,7 +180,7 @@ def _save_lines(forms_, user, submit: bool) -> int:
         if row is not None and (
             row.pk != getattr(line.value, "pk", None) or row.version != expected
         ):
-            saved += 1
+            saved.append(row)
     return saved
 
 

@@ -10,8 +10,10 @@ same steps, while members keep seeing the published one until the new one is pub
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from indicators.models import (
     Commentary,
@@ -26,8 +28,10 @@ from indicators.periods import (
     Period,
 )
 from indicators.rag import Rag
-from indicators.roles import can_edit_figures, is_performance_team
+from indicators.roles import PERFORMANCE_TEAM, can_edit_figures, is_performance_team
+from notifications.services import notify
 from reporting.assessment import assess
+from returns.lines import quarter_url_args
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ValueState.choices)}
@@ -321,12 +325,53 @@ def return_figure(*, value: Value, reason: str, by) -> Value:
     _require_team(by)
     if not reason.strip():
         raise WorkflowError({"reason": "Say why the figure is being returned."})
-    return _transition(
+    value = _transition(
         value,
         by,
         to=ValueState.RETURNED,
         allowed={ValueState.SUBMITTED, ValueState.SIGNED_OFF},
         return_reason=reason.strip(),
+    )
+    indicator = value.indicator
+    quarter = value.period.financial_quarter
+    notify(
+        "figure_returned",
+        [indicator.owner, *indicator.delegates.all()] if indicator.owner else [],
+        context={
+            "indicator": indicator,
+            "period_label": str(value.period),
+            "reason": value.return_reason,
+            "returned_by": by.get_full_name() or by.get_username(),
+            "return_path": reverse("returns:form", args=quarter_url_args(quarter)),
+        },
+        key=f"value {value.pk} version {value.version}",
+    )
+    return value
+
+
+def announce_submission(*, values: list[Value], by, quarter: FinancialQuarter) -> None:
+    """Tell the performance team that an officer submitted figures: one e-mail for the
+    whole submission, naming each figure."""
+    submitted = [v for v in values if v.state == ValueState.SUBMITTED]
+    if not submitted:
+        return
+    team = (
+        get_user_model()
+        .objects.filter(groups__name=PERFORMANCE_TEAM, is_active=True)
+        .exclude(pk=by.pk)
+    )
+    notify(
+        "return_submitted",
+        team,
+        context={
+            "count": len(submitted),
+            "quarter_label": str(quarter),
+            "submitted_by": by.get_full_name() or by.get_username(),
+            "lines": [
+                f"{v.indicator.reference} {v.indicator.title} ({v.period})" for v in submitted
+            ],
+            "review_path": reverse("returns:review", args=quarter_url_args(quarter)),
+        },
     )
 
 

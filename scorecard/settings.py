@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "comparators",
     "returns",
     "timetable",
+    "notifications",
     "onboarding",
     "demo",
     "django_tasks_db",
@@ -223,6 +224,37 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Lancashire County Council")
 # The service's public address (https://scorecard.example.gov.uk/): links in the agenda
 # pack resolve against it. Without it, the first of ALLOWED_HOSTS.
 SITE_URL = os.environ.get("SITE_URL", "")
+
+# E-mail goes out through an SMTP server (the council's relay, Microsoft 365, GOV.UK Notify's
+# SMTP, ...), sent by the task worker; with DEBUG on and no EMAIL_HOST, messages are printed
+# by `make run` instead. See the README's "E-mail" section.
+_email_host = os.environ.get("EMAIL_HOST", "")
+_email_port = env_int("EMAIL_PORT", 587)
+if DEBUG and not _email_host:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host or "localhost",
+                "port": _email_port,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=_email_port == 587),
+                "use_ssl": env_bool("EMAIL_USE_SSL", default=_email_port == 465),
+                "timeout": env_int("EMAIL_TIMEOUT", 20),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "Scorecard <scorecard@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notices nobody may switch off (kinds from notifications/notices.py, comma-separated).
+MANDATORY_NOTICES = frozenset(env_list("MANDATORY_NOTICES", []))
+# Password reset links: how many an address or an account may ask for in an hour.
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 3)
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 10)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

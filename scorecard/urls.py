@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from meetings.views import MeetingSitemap
+from notifications import views as notifications
 from operations.views import healthz, readyz
 
 # A database that is away answers 503 with a page that needs no database; see faults.py.
@@ -28,6 +29,27 @@ urlpatterns = [
         "accounts/password/changed/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path("accounts/notifications/", notifications.preferences, name="notification_settings"),
+    path(
+        "accounts/password/reset/",
+        notifications.ResetRequestView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        notifications.ResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("returns/", include("returns.urls")),
     path("risks/", include("risks.urls")),

@@ -201,3 +201,61 @@ def _database(request) -> None:
         request.getfixturevalue("db")
     else:
         request.getfixturevalue("transactional_db")
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd, on 127.0.0.1) received, as parsed messages.
+    `refuse` answers that many messages with a temporary failure first, as a busy relay
+    does."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 Mail server busy, try again later"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def text(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    @staticmethod
+    def html(message) -> str:
+        return message.get_body(preferencelist=("html",)).get_content()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server for the test, with Django's SMTP backend pointed at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 10},
+        }
+    }
+    try:
+        yield inbox
+    finally:
+        controller.stop()

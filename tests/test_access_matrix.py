@@ -77,6 +77,11 @@ def urls_for(world) -> dict[str, str]:
         "login": reverse("login"),
         "password_change": reverse("password_change"),
         "password_change_done": reverse("password_change_done"),
+        "password_reset": reverse("password_reset"),
+        "password_reset_done": reverse("password_reset_done"),
+        "password_reset_confirm": reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+        "password_reset_complete": reverse("password_reset_complete"),
+        "notification_settings": reverse("notification_settings"),
         "logout": reverse("logout"),
         "admin:index": reverse("admin:index"),
         "returns:list": reverse("returns:list"),
@@ -189,6 +194,13 @@ EXPECTED = {
     "logout": (405, 405, 405, 405, 405, 405, 405, 405),
     "password_change": (302, 200, 200, 200, 200, 200, 200, 200),
     "password_change_done": (302, 200, 200, 200, 200, 200, 200, 200),
+    # Resetting a forgotten password: anyone (a link with a bad token says it has expired).
+    "password_reset": (200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_done": (200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_confirm": (200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_complete": (200, 200, 200, 200, 200, 200, 200, 200),
+    # Which e-mails you receive: anyone signed in.
+    "notification_settings": (302, 200, 200, 200, 200, 200, 200, 200),
     # The admin is for staff: officers, the performance team, clerks.
     "admin:index": (302, 302, 200, 200, 200, 200, 302, 200),
     # Returns: officers and the performance team; review: the performance team only.
@@ -489,6 +501,14 @@ ADMIN_EXPECTED = {
         "change": (302, 302, 302, 302, 302, 302, 302, 302),
         "history": (302, 302, 302, 302, 302, 302, 302, 302),
         "delete": (302, 302, 403, 403, 403, 403, 302, 302),
+    },
+    # The record of e-mails sent: read by the site administrator, changed by nobody.
+    "notifications.Delivery": {
+        "changelist": (302, 302, 403, 403, 403, 403, 302, 200),
+        "add": (302, 302, 403, 403, 403, 403, 302, 403),
+        "change": (302, 302, 403, 403, 403, 403, 302, 200),
+        "history": (302, 302, 403, 403, 403, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 403),
     },
     "recovery_plans.Lead": {
         "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
