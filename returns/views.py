@@ -43,6 +43,7 @@ from returns.workflow import (
 from spreadsheets.uploads import ImportRefused
 from spreadsheets.workbooks import MAX_BYTES
 from timetable.progress import OUTSTANDING, progress
+from timetable.reminders import chase
 from timetable.services import timetable_for, today
 
 
@@ -275,10 +276,29 @@ def _review_action(request, quarter, lines) -> None:
             messages.success(
                 request, f"{quarter} published: {publication.figures} figures now public."
             )
+        elif action == "chase":
+            _chase(request, quarter)
         else:
             messages.error(request, "Unknown action.")
     except (WorkflowError, ValidationError) as error:
         messages.error(request, " ".join(error.messages))
+
+
+def _chase(request, quarter) -> None:
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Confirm: tick the box to send the chase.")
+        return
+    done = chase(quarter=quarter, by=request.user, today=today())
+    told = [f"{done.sent} officer{'s' if done.sent != 1 else ''} chased."]
+    if done.already:
+        told.append(f"{done.already} had been chased today already, so were not sent another.")
+    if done.unreachable:
+        told.append(
+            f"{done.unreachable} could not be e-mailed (no address, or the notice switched off)."
+        )
+    if not (done.sent or done.already or done.unreachable):
+        told = [f"No one to chase: no figures of {quarter} are outstanding or returned."]
+    messages.success(request, " ".join(told))
 
 
 @login_required

@@ -68,6 +68,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "onboarding.*",
             "comparators.imports",
             "timetable.progress",
+            "timetable.reminders",
             "meetings.tasks",
             "notifications.tasks",
             "meetings.pack",
