@@ -1,6 +1,7 @@
 """The performance team sets a quarter's timetable and officers see it on their return, in a
 real browser, on a desktop and on a phone."""
 
+import time
 from datetime import UTC, datetime
 
 import time_machine
@@ -26,9 +27,13 @@ def both_sizes(page, name):
 
 
 def test_the_team_sets_the_timetable_and_officers_see_when_it_is_due(
-    live_server, transactional_db, page, alice, bob, priya
+    live_server, transactional_db, page, alice, bob, priya, smtp_server, settings
 ):
     from indicators.services import save_indicator
+
+    for user in (alice, bob):
+        user.email = f"{user.username}@lancashire.gov.uk"
+        user.save()
 
     section = Section.objects.create(name="Start Well", order=1)
     service = Service.objects.create(name="Children's Social Care")
@@ -78,6 +83,23 @@ def test_the_team_sets_the_timetable_and_officers_see_when_it_is_due(
         progress = page.locator("table.app-progress").first
         assert "alice" in progress.inner_text() and "bob" in progress.inner_text()
         both_sizes(page, "review-timetable")
+
+        # Chase: nothing is sent until the box is ticked; then both officers are e-mailed.
+        chase = page.locator("form", has=page.get_by_role("button", name="Chase"))
+        chase.get_by_role("button", name="Chase").click()
+        page.get_by_text("Confirm: tick the box to send the chase.").wait_for()
+        assert smtp_server.messages == []
+        page.get_by_label("Send the chase to the officers with figures outstanding").check()
+        page.get_by_role("button", name="Chase").click()
+        page.get_by_text("2 officers chased.").wait_for()
+        deadline = time.monotonic() + 10
+        while len(smtp_server.messages) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sorted(m["To"] for m in smtp_server.messages) == [
+            "alice@lancashire.gov.uk",
+            "bob@lancashire.gov.uk",
+        ]
+        both_sizes(page, "review-chased")
         sign_out(page)
 
         sign_in(page, site, "alice")
