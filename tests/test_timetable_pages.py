@@ -182,3 +182,38 @@ def test_the_review_counts_each_officers_and_services_lines(client, returns, ali
     with on(date(2018, 1, 22)):
         text = words(client.get(REVIEW).text)
     assert "alice 1 0 1 0 0 0" in text and "Due today" in text
+
+
+def test_the_admin_sets_a_timetable_through_the_same_checks(client, priya):
+    client.force_login(priya)
+    url = "/admin/timetable/quartertimetable/add/"
+    data = {
+        "quarter": "Q3 2017/18",
+        "opens_on": "2018-01-02",
+        "due_on": "2018-01-22",
+        "sign_off_on": "2018-01-19",
+        "publication_on": "2018-02-12",
+        "committee": "",
+        "meeting": "",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Sign-off must not be before returns due, 22 January 2018." in refused.text
+    assert not QuarterTimetable.objects.exists()
+    saved = client.post(url, {**data, "sign_off_on": "2018-01-29"})
+    assert saved.status_code == 302
+    row = QuarterTimetable.objects.get()
+    assert (row.quarter, row.sign_off_on) == (Q3, date(2018, 1, 29))
+    assert row.history.get().history_user == priya
+
+
+def test_a_quarter_with_nothing_outstanding_is_not_called_late(client, returns, alice, bob, priya):
+    mine, second, theirs = returns
+    submit = {"entry": Entry(Decimal("30")), "period": Q3, "submit": True}
+    save_entry(indicator=mine, by=alice, **submit)
+    save_entry(indicator=second, by=alice, **submit)
+    save_entry(indicator=theirs, by=bob, **submit)
+    client.force_login(priya)
+    with on(date(2018, 3, 1)):
+        text = words(client.get(REVIEW).text)
+    assert "Nothing outstanding" in text and "Late by" not in text
