@@ -35,7 +35,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | {"delete_processchange"}
     | {"add_scorecard", "change_scorecard", "view_scorecard"}
     | {f"{action}_{m}" for m in _RISK_MODELS for action in ("view", "add", "change")}
-    | {"view_lead", "add_lead", "change_lead"},
+    | {"view_lead", "add_lead", "change_lead"}
+    | {"view_quartertimetable", "add_quartertimetable", "change_quartertimetable"},
     COMMITTEE_MEMBER: set(),
     CLERK: {f"view_{m}" for m in _MODELS + _RISK_MODELS}
     | {f"{action}_{m}" for m in ("committee", "committeemember") for action in _KEEP},
@@ -47,7 +48,13 @@ def ensure_role_groups(**kwargs) -> None:
     permissions = {
         p.codename: p
         for p in Permission.objects.filter(
-            content_type__app_label__in=["indicators", "risks", "recovery_plans", "meetings"]
+            content_type__app_label__in=[
+                "indicators",
+                "risks",
+                "recovery_plans",
+                "meetings",
+                "timetable",
+            ]
         )
     }
     if not permissions:

@@ -65,6 +65,33 @@ NOTICES: dict[str, Notice] = {
             roles=(COMMITTEE_MEMBER, CLERK),
         ),
         Notice(
+            "return_open",
+            "Returns open",
+            "When a quarter's returns open: the figures due from you, and by when.",
+            roles=(OFFICER,),
+        ),
+        Notice(
+            "return_reminder",
+            "A return due soon",
+            "A few working days before a quarter's returns are due, if you have figures "
+            "still to submit.",
+            roles=(OFFICER,),
+        ),
+        Notice(
+            "return_late",
+            "A return late",
+            "The working day after a quarter's returns were due, if you have figures still "
+            "to submit.",
+            roles=(OFFICER,),
+        ),
+        Notice(
+            "return_chase",
+            "Chased by the performance team",
+            "When the performance team chases the figures you have still to submit or "
+            "that were returned to you.",
+            roles=(OFFICER,),
+        ),
+        Notice(
             "password_reset",
             "Resetting your password",
             "The link to choose a new password, when you ask for one.",

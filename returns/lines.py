@@ -38,7 +38,7 @@ def require_returns(user) -> None:
 
 def editable_indicators(user):
     # Published figures and targets come along, for the context shown beside each line.
-    indicators = Indicator.objects.select_related("section", "owner").prefetch_related(
+    indicators = Indicator.objects.select_related("section", "owner", "service").prefetch_related(
         Prefetch("values", queryset=Value.objects.published()), "targets"
     )
     if is_performance_team(user):

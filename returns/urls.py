@@ -2,6 +2,7 @@ from django.urls import path
 
 from onboarding import views as catalogue_views
 from returns import views as returns
+from timetable import views as timetable
 
 app_name = "returns"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("catalogue/export.xlsx", catalogue_views.export, name="catalogue_export"),
     path("<str:year>/<str:period>/", returns.return_form, name="form"),
     path("<str:year>/<str:period>/review/", returns.review, name="review"),
+    path("<str:year>/<str:period>/timetable/", timetable.edit, name="timetable"),
     path("<str:year>/<str:period>/workbook.xlsx", returns.download_workbook, name="workbook"),
     path("<str:year>/<str:period>/upload/", returns.upload_workbook, name="upload"),
 ]

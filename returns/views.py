@@ -42,6 +42,9 @@ from returns.workflow import (
 )
 from spreadsheets.uploads import ImportRefused
 from spreadsheets.workbooks import MAX_BYTES
+from timetable.progress import OUTSTANDING, progress
+from timetable.reminders import chase
+from timetable.services import timetable_for, today
 
 
 @login_required
@@ -52,12 +55,17 @@ def return_list(request):
     if request.GET.get("year") or request.GET.get("period"):
         quarter = quarter_from_url(request.GET.get("year", ""), request.GET.get("period", ""))
     lines = return_lines(editable_indicators(request.user), quarter)
+    timetable = timetable_for(quarter)
+    waiting = [line for line in lines if line.state in OUTSTANDING or line.state == "returned"]
     return render(
         request,
         "returns/return_list.html",
         {
             "quarter": quarter,
             "lines": lines,
+            "timetable": timetable,
+            "countdown": timetable.countdown(),
+            "waiting": len(waiting),
             "url_args": quarter_url_args(quarter),
             "previous_args": quarter_url_args(quarter.previous()),
             "is_team": is_performance_team(request.user),
@@ -201,11 +209,18 @@ def review(request, year: str, period: str):
         and (not section or str(line.indicator.section_id) == section)
     ]
     counts = {key: sum(1 for line in lines if line.state == key) for key in STATE_LABELS}
+    timetable = timetable_for(quarter)
+    by_officer, by_service, total = progress(lines, due=timetable.due, today=today())
     return render(
         request,
         "returns/review.html",
         {
             "quarter": quarter,
+            "timetable": timetable,
+            "countdown": timetable.countdown(),
+            "by_officer": by_officer,
+            "by_service": by_service,
+            "total": total,
             "lines": shown,
             "counts": [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS],
             "to_publish": counts.get("signed_off", 0),
@@ -261,10 +276,29 @@ def _review_action(request, quarter, lines) -> None:
             messages.success(
                 request, f"{quarter} published: {publication.figures} figures now public."
             )
+        elif action == "chase":
+            _chase(request, quarter)
         else:
             messages.error(request, "Unknown action.")
     except (WorkflowError, ValidationError) as error:
         messages.error(request, " ".join(error.messages))
+
+
+def _chase(request, quarter) -> None:
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Confirm: tick the box to send the chase.")
+        return
+    done = chase(quarter=quarter, by=request.user, today=today())
+    told = [f"{done.sent} officer{'s' if done.sent != 1 else ''} chased."]
+    if done.already:
+        told.append(f"{done.already} had been chased today already, so were not sent another.")
+    if done.unreachable:
+        told.append(
+            f"{done.unreachable} could not be e-mailed (no address, or the notice switched off)."
+        )
+    if not (done.sent or done.already or done.unreachable):
+        told = [f"No one to chase: no figures of {quarter} are outstanding or returned."]
+    messages.success(request, " ".join(told))
 
 
 @login_required

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "meetings",
     "comparators",
     "returns",
+    "timetable",
     "notifications",
     "onboarding",
     "demo",
@@ -307,6 +308,28 @@ if SPC_MINIMUM_POINTS < 2:
     raise ImproperlyConfigured(
         "SPC_MINIMUM_POINTS must be 2 or more: limits need at least one moving range."
     )
+
+# The return timetable a quarter gets until the performance team sets one (README, "The
+# return timetable"), in working days (Monday to Friday but English bank holidays): returns
+# open and are due so many working days after the quarter's end, sign-off so many after the
+# due date and publication so many after sign-off. Reminders go so many before the due date.
+RETURNS_OPEN_WORKING_DAYS = env_int("RETURNS_OPEN_WORKING_DAYS", 1)
+RETURNS_DUE_WORKING_DAYS = env_int("RETURNS_DUE_WORKING_DAYS", 15)
+RETURNS_SIGN_OFF_WORKING_DAYS = env_int("RETURNS_SIGN_OFF_WORKING_DAYS", 5)
+RETURNS_PUBLICATION_WORKING_DAYS = env_int("RETURNS_PUBLICATION_WORKING_DAYS", 10)
+RETURNS_REMINDER_WORKING_DAYS = env_int("RETURNS_REMINDER_WORKING_DAYS", 3)
+if not 1 <= RETURNS_OPEN_WORKING_DAYS <= RETURNS_DUE_WORKING_DAYS:
+    raise ImproperlyConfigured(
+        "RETURNS_OPEN_WORKING_DAYS must be 1 or more, and RETURNS_DUE_WORKING_DAYS no fewer: "
+        "returns open after the quarter ends and cannot be due before they open."
+    )
+for _name in (
+    "RETURNS_SIGN_OFF_WORKING_DAYS",
+    "RETURNS_PUBLICATION_WORKING_DAYS",
+    "RETURNS_REMINDER_WORKING_DAYS",
+):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more working days.")
 
 LOGGING = {
     "version": 1,

@@ -44,6 +44,20 @@ def build_world() -> dict:
         starts_at=timezone.make_aware(datetime(2018, 10, 4, 14, 0)),
         venue="Committee Room 'B'",
     )
+    from datetime import date
+
+    from indicators.periods import parse_period
+    from timetable.services import set_timetable
+
+    set_timetable(
+        quarter=parse_period("Q4 2017/18"),
+        opens_on=date(2018, 4, 3),
+        due_on=date(2018, 4, 23),
+        sign_off_on=date(2018, 4, 30),
+        publication_on=date(2018, 5, 15),
+        committee=meeting.committee,
+        by=users["performance"],
+    )
     return {
         "draft": draft,
         "users": users,
@@ -74,6 +88,7 @@ def urls_for(world) -> dict[str, str]:
         "returns:live_rating": reverse("returns:live_rating"),
         "returns:form": reverse("returns:form", args=["2017-18", "Q4"]),
         "returns:review": reverse("returns:review", args=["2017-18", "Q4"]),
+        "returns:timetable": reverse("returns:timetable", args=["2017-18", "Q4"]),
         "returns:workbook": reverse("returns:workbook", args=["2017-18", "Q4"]),
         "returns:upload": reverse("returns:upload", args=["2017-18", "Q4"]),
         "returns:catalogue": reverse("returns:catalogue"),
@@ -195,6 +210,7 @@ EXPECTED = {
     "returns:live_rating": (302, 403, 400, 400, 400, 403, 403, 400),
     "returns:form": (302, 403, 200, 200, 200, 403, 403, 200),
     "returns:review": (302, 403, 403, 403, 200, 403, 403, 200),
+    "returns:timetable": (302, 403, 403, 403, 200, 403, 403, 200),
     "returns:workbook": (302, 403, 200, 200, 200, 403, 403, 200),
     "returns:upload": (302, 403, 200, 200, 200, 403, 403, 200),
     # Onboarding a council's catalogue: the performance team only.
@@ -512,6 +528,16 @@ ADMIN_EXPECTED = {
         "change": (302, 302, 403, 403, 403, 200, 302, 200),
         "history": (302, 302, 403, 403, 403, 200, 302, 200),
         "delete": (302, 302, 403, 403, 403, 200, 302, 200),
+    },
+    # The return timetable: the performance team's; officers read it on their return.
+    "timetable.QuarterTimetable": {
+        "changelist": (302, 302, 403, 403, 200, 403, 302, 200),
+        "add": (302, 302, 403, 403, 200, 403, 302, 200),
+        "change": (302, 302, 403, 403, 200, 403, 302, 200),
+        "history": (302, 302, 403, 403, 200, 403, 302, 200),
+        "delete": (302, 302, 403, 403, 403, 403, 302, 200),
+        "history_form": (302, 302, 403, 403, 200, 403, 302, 200),
+        "revert": (302, 302, 403, 403, 200, 403, 302, 200),
     },
     "comparators.Area": {
         "changelist": (302, 302, 403, 403, 200, 403, 302, 200),

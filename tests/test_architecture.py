@@ -27,6 +27,7 @@ PACKAGES = [
     "risks",
     "scorecard",
     "spreadsheets",
+    "timetable",
 ]
 
 # From the top down. A layer may import its own and every layer below it.
@@ -66,6 +67,8 @@ LAYERS: list[tuple[str, list[str]]] = [
             "returns.*",
             "onboarding.*",
             "comparators.imports",
+            "timetable.progress",
+            "timetable.reminders",
             "meetings.tasks",
             "notifications.tasks",
             "meetings.pack",
@@ -102,6 +105,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "risks.scoring",
             "recovery_plans.dates",
             "recovery_plans.rules",
+            "timetable.working_days",
             "comparators.formats",
             "comparators.ranking",
             "spreadsheets.*",
@@ -128,6 +132,7 @@ NO_DJANGO = {
     "indicators.spc",
     "risks.scoring",
     "recovery_plans.dates",
+    "timetable.working_days",
     "comparators.formats",
     "comparators.ranking",
 }

@@ -62,3 +62,21 @@ def test_database_url_may_name_a_socket_directory():
 def test_an_unknown_database_scheme_is_refused():
     with pytest.raises(ImproperlyConfigured, match="mysql"):
         database_from_url("mysql://root@localhost/db")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RETURNS_OPEN_WORKING_DAYS": "0"}, "RETURNS_OPEN_WORKING_DAYS must be 1 or more"),
+        (
+            {"RETURNS_OPEN_WORKING_DAYS": "5", "RETURNS_DUE_WORKING_DAYS": "4"},
+            "cannot be due before they open",
+        ),
+        ({"RETURNS_REMINDER_WORKING_DAYS": "-1"}, "RETURNS_REMINDER_WORKING_DAYS must be 0"),
+        ({"RETURNS_DUE_WORKING_DAYS": "ten"}, "RETURNS_DUE_WORKING_DAYS must be a whole number"),
+    ],
+)
+def test_a_return_timetable_rule_that_cannot_be_stops_start_up(env, message):
+    result = run_check(DEBUG="true", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
