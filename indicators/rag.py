@@ -364,3 +364,42 @@ def direction_of_travel(
         return Direction.UNCHANGED
     better = "up" if polarity is Polarity.HIGH else "down"
     return Direction.IMPROVING if moved == better else Direction.WORSENING
+
+
+def why_rated(
+    value: Decimal,
+    target: TargetSpec,
+    polarity: Polarity,
+    tolerance: Tolerance | None,
+    *,
+    show: Callable[[Decimal], str],
+) -> str:
+    """One sentence saying why a figure has its rating, in the papers' words: "25.0% is
+    above the target range 12.3% to 17.1%; good is low." `show` prints a figure in the
+    indicator's unit. Empty when the figure cannot be rated."""
+    rag = rate(value, target, polarity, tolerance)
+    if rag is None:
+        return ""
+    good = polarity.label.lower()
+    bounds = target.bounds()
+    if bounds is not None:
+        low, high = bounds
+        if rag is Rag.GREEN:
+            return f"{show(value)} is within the target range {show(low)} to {show(high)}."
+        side = "above" if value > high else "below"
+        near = high if value > high else low
+        words = f"{show(value)} is {side} the target range {show(low)} to {show(high)}"
+    else:
+        near = target.point()
+        assert near is not None
+        if rag is Rag.GREEN:
+            met = "meets" if value == near else "beats"
+            return f"{show(value)} {met} the target of {show(near)}; {good}."
+        side = "above" if value > near else "below"
+        words = f"{show(value)} is {side} the target of {show(near)}"
+    width = tolerance.width(near) if tolerance else Decimal(0)
+    if rag is Rag.AMBER:
+        return f"{words}, within the tolerance of {show(width)}; {good}."
+    if width:
+        return f"{words} by more than the tolerance of {show(width)}; {good}."
+    return f"{words}; {good}."

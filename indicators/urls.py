@@ -7,6 +7,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.home, name="home"),
     path("scorecard/", views.scorecard, name="scorecard"),
+    path("scorecard/overview/", views.overview, name="overview"),
     path("scorecard/summary/", views.draft_summary, name="summary"),
     path("scorecard/export.csv", views.export_csv, name="export_csv"),
     path("scorecard/export.xlsx", views.export_xlsx, name="export_xlsx"),

@@ -48,6 +48,7 @@ from reporting.comparators import Benchmarks, attach_rankings
 from reporting.comparators import figure as comparator_figure
 from reporting.exports import scorecard_records, scorecard_workbook
 from reporting.forecast import year_end_forecast
+from reporting.overview import CHANGE_TITLES, build_overview
 from reporting.plans import plans_by_indicator
 from reporting.quarters import PartPublished, latest_complete
 from reporting.scorecard import (
@@ -147,6 +148,32 @@ def scorecard_for(request) -> ScorecardView:
         rows = [row for row in rows if row.plan_state == data["plan"]]
     view.rows = rows
     return view
+
+
+def overview(request):
+    """The quarter on one page: per priority the counts by rating and their trend, what
+    changed since the last quarter, and why each measure requiring improvement is red."""
+    view = scorecard_for(request)
+    found = None
+    if view.quarter is not None and view.rows:
+        found = build_overview(view.rows, view.quarter)
+    quarter_query = (
+        urlencode({"year": str(view.quarter.financial_year), "period": f"Q{view.quarter.quarter}"})
+        if view.quarter
+        else ""
+    )
+    return render(
+        request,
+        "indicators/overview.html",
+        {
+            "view": view,
+            "overview": found,
+            "quarter": view.quarter,
+            "quarter_query": quarter_query,
+            "change_titles": CHANGE_TITLES,
+            "nav": "scorecard",
+        },
+    )
 
 
 def _query(request, **changes) -> str:

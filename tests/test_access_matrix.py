@@ -154,6 +154,7 @@ def urls_for(world) -> dict[str, str]:
         "sitemap": reverse("sitemap"),
         "indicators:home": reverse("indicators:home"),
         "indicators:scorecard": reverse("indicators:scorecard"),
+        "indicators:overview": reverse("indicators:overview"),
         "indicators:summary": reverse("indicators:summary"),
         "indicators:export_csv": reverse("indicators:export_csv"),
         "indicators:export_xlsx": reverse("indicators:export_xlsx"),
@@ -285,6 +286,7 @@ EXPECTED = {
     # What the words mean: everyone.
     "help": (200, 200, 200, 200, 200, 200, 200, 200),
     "indicators:scorecard": (200, 200, 200, 200, 200, 200, 200, 200),
+    "indicators:overview": (200, 200, 200, 200, 200, 200, 200, 200),
     "indicators:export_csv": (200, 200, 200, 200, 200, 200, 200, 200),
     "indicators:export_xlsx": (200, 200, 200, 200, 200, 200, 200, 200),
     "indicators:detail": (200, 200, 200, 200, 200, 200, 200, 200),
