@@ -197,6 +197,29 @@ def test_a_token_meant_for_another_client_or_from_another_issuer_is_refused(
     assert signed_in_as(client) is None
 
 
+def test_an_expired_token_is_refused(client, sso, alice_at_council):
+    import time
+
+    sso.will_say(email=alice_at_council.email, exp=int(time.time()) - 600)
+    _refused(sign_in(client))
+    assert signed_in_as(client) is None
+
+
+def test_with_single_sign_on_on_anyone_may_set_off_and_a_bare_callback_is_refused(
+    sso, alice, priya, clara, martin
+):
+    for person in (None, alice, priya, clara, martin):
+        client = Client()
+        if person:
+            client.force_login(person)
+        response = client.get("/oidc/authenticate/")
+        assert response.status_code == 302
+        assert response["Location"].startswith(sso.issuer + "/authorize?")
+        assert client.get("/oidc/callback/").status_code == 400
+        # Setting off to the provider needs no POST; a POST is refused without its token.
+        assert Client(enforce_csrf_checks=True).post("/oidc/authenticate/").status_code == 403
+
+
 def test_the_provider_refusing_the_person_is_said_plainly(client, sso, alice_at_council):
     authorize = parse_qs(urlsplit(begin(client)).query)
     state = authorize["state"][0]
@@ -332,8 +355,11 @@ def test_a_password_session_ends_when_passwords_are_switched_off(client, sso, se
 
 def test_throttling_still_counts_refused_staff_passwords(staff_passwords_off, alice):
     client = Client(REMOTE_ADDR="203.0.113.44")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        _password(client, "alice", "guess")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 2):
+        assert _password(client, "alice", "guess").status_code == 200
+    # The right password, refused because it must not be used, counts as a failure too:
+    # the next attempt is the last before the pause.
+    assert _password(client, "alice").status_code == 200
     assert _password(client, "alice").status_code == 429
 
 
