@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from accounts import sso
@@ -107,6 +108,7 @@ class SsoStartView(OIDCAuthenticationRequestView):
         return super().get(request)
 
 
+@require_GET
 def sso_callback(request):
     """Where the provider sends the browser back: checks the answer is for a sign-in this
     browser began, exchanges the code for tokens and signs in the matched account."""
