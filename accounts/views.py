@@ -8,7 +8,7 @@ import requests
 from django.conf import settings
 from django.contrib import admin, auth
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import NON_FIELD_ERRORS, SuspiciousOperation
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -73,6 +73,18 @@ class SignInView(auth_views.LoginView):
             NON_FIELD_ERRORS, "sso_required"
         )
         return context
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, for those who sign in with a password."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not sso.local_password_allowed(request.user):
+            raise PermissionDenied(
+                f"You sign in with {settings.OIDC_PROVIDER_NAME}, so Scorecard keeps no "
+                "password of yours to change."
+            )
+        return super().dispatch(request, *args, **kwargs)
 
 
 def sso_start_url(next_url: str) -> str:

@@ -4,7 +4,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from accounts.views import SignInView, SsoStartView, admin_sign_in, sso_callback
+from accounts.views import (
+    PasswordChangeView,
+    SignInView,
+    SsoStartView,
+    admin_sign_in,
+    sso_callback,
+)
 from meetings.views import MeetingSitemap
 from operations.views import healthz, readyz
 
@@ -29,7 +35,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

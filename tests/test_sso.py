@@ -370,6 +370,9 @@ def test_staff_who_sign_in_through_the_provider_are_offered_no_password_change(
     sign_in(client)
     page = client.get("/risks/").content.decode()
     assert "Change password" not in page
+    refused = client.get("/accounts/password/")
+    assert refused.status_code == 403
+    assert "Scorecard keeps no password of yours to change" in refused.content.decode()
 
 
 def test_local_password_allowed_is_the_rule_for_every_kind_of_account(
