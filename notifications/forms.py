@@ -4,6 +4,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.sso import local_password_allowed
 from notifications.services import notify
 
 
@@ -28,6 +29,8 @@ class ResetRequestForm(PasswordResetForm):
         how many (never shown: the page says the same whether or not the address has one)."""
         sent = 0
         for user in self.get_users(self.cleaned_data["email"]):
+            if not local_password_allowed(user):
+                continue  # signs in through the council's account: no password to reset
             context = {
                 "uid": urlsafe_base64_encode(force_bytes(user.pk)),
                 "token": default_token_generator.make_token(user),

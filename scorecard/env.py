@@ -5,6 +5,9 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Where an OpenID Connect issuer publishes its discovery document.
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -65,3 +68,20 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with postgres:// or sqlite:///, not {parts.scheme or url!r}."
     )
+
+
+def issuer_from_setting(value: str) -> str:
+    """An OpenID Connect issuer as given, which may also be written as its discovery
+    document's address; without a trailing slash."""
+    value = value.strip()
+    if value.endswith(DISCOVERY_PATH):
+        value = value[: -len(DISCOVERY_PATH)]
+    return value.rstrip("/")
+
+
+def issuer_is_acceptable(issuer: str) -> bool:
+    """https with a host name; plain http only to this machine (a provider for tests)."""
+    parts = urlsplit(issuer)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    return parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost", "::1"}

@@ -12,7 +12,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from scorecard.env import database_from_url, env_bool, env_int, env_list
+from scorecard.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    issuer_from_setting,
+    issuer_is_acceptable,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -83,10 +90,51 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # Counts failed sign-ins and refuses them during a lockout; then the usual check.
+    # Counts failed sign-ins and refuses them during a lockout; then the password check
+    # (refused to those who must use single sign-on), then the identity provider's.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PasswordBackend",
+    "accounts.backends.SsoBackend",
 ]
+
+# Single sign-on with the council's identity provider through OpenID Connect (README,
+# "Signing in with the council's account"): off unless OIDC_ISSUER, OIDC_CLIENT_ID and
+# OIDC_CLIENT_SECRET are all set. The endpoints come from the issuer's discovery document,
+# fetched at the first sign-in.
+OIDC_ISSUER = issuer_from_setting(os.environ.get("OIDC_ISSUER", ""))
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "").strip()
+_OIDC_GIVEN = {
+    "OIDC_ISSUER": OIDC_ISSUER,
+    "OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID,
+    "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+}
+if any(_OIDC_GIVEN.values()) and not all(_OIDC_GIVEN.values()):
+    raise ImproperlyConfigured(
+        "Single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET; not set: "
+        + ", ".join(name for name, value in _OIDC_GIVEN.items() if not value)
+        + "."
+    )
+if OIDC_ISSUER and not issuer_is_acceptable(OIDC_ISSUER):
+    raise ImproperlyConfigured(
+        f"OIDC_ISSUER must be an https:// address (http:// only on this machine), not "
+        f"{OIDC_ISSUER!r}."
+    )
+# The button reads "Sign in with <OIDC_PROVIDER_NAME>".
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "your council account"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256").strip()
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# Officers, the performance team, clerks and staff sign in through the provider only;
+# superusers too, unless SSO_SUPERUSER_PASSWORDS keeps theirs for when it is away.
+SSO_REQUIRED_FOR_STAFF = env_bool("SSO_REQUIRED_FOR_STAFF", default=False)
+SSO_SUPERUSER_PASSWORDS = env_bool("SSO_SUPERUSER_PASSWORDS", default=False)
+if SSO_REQUIRED_FOR_STAFF and not OIDC_ISSUER:
+    raise ImproperlyConfigured(
+        "SSO_REQUIRED_FOR_STAFF turns staff passwords off, so it needs single sign-on: set "
+        "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET."
+    )
 # Five wrong passwords for one username from one address lock that pair out for 15
 # minutes: guessing is stopped, while nobody can lock a councillor out from elsewhere.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -4,6 +4,13 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.views import (
+    PasswordChangeView,
+    SignInView,
+    SsoStartView,
+    admin_sign_in,
+    sso_callback,
+)
 from meetings.views import MeetingSitemap
 from notifications import views as notifications
 from operations.views import healthz, readyz
@@ -17,12 +24,19 @@ admin.site.site_title = "Scorecard"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # With single sign-on the admin signs in on the app's page, which has the provider's
+    # button; without it, the admin's own page.
+    path("admin/login/", admin_sign_in, name="admin_sign_in"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    # The council's identity provider (OpenID Connect): 404 unless it is configured. The
+    # callback's address is the redirect URI registered with the provider.
+    path("oidc/authenticate/", SsoStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso_callback, name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -59,6 +59,34 @@ def martin(db):
     return _user("martin", COMMITTEE_MEMBER, staff=False)
 
 
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider on 127.0.0.1 (tests/oidc), one per test process."""
+    from tests.oidc import Provider
+
+    with Provider.running() as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso(settings, oidc_provider):
+    """Single sign-on on, with the test provider, which signs in nobody in particular
+    until told who (`sso.will_say(email=...)`)."""
+    from accounts.sso import forget_provider
+    from tests.oidc import CLIENT_ID, CLIENT_SECRET
+
+    settings.OIDC_ISSUER = oidc_provider.issuer
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_PROVIDER_NAME = "your council account"
+    settings.SSO_REQUIRED_FOR_STAFF = False
+    settings.SSO_SUPERUSER_PASSWORDS = False
+    forget_provider()
+    oidc_provider.will_say()
+    yield oidc_provider
+    forget_provider()
+
+
 @pytest.fixture
 def make_indicator(db):
     """Build a saved indicator; keyword arguments override the defaults."""

@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
+    "accounts",
     "comparators",
     "demo",
     "indicators",
@@ -64,6 +65,8 @@ LAYERS: list[tuple[str, list[str]]] = [
         "services",
         [
             "*.services",
+            "accounts.sso",
+            "accounts.backends",
             "returns.*",
             "onboarding.*",
             "comparators.imports",

@@ -428,3 +428,16 @@ def test_reset_links_are_throttled_per_account_and_per_network(
     refused = client.post("/accounts/password/reset/", {"email": "alice@lancashire.gov.uk"})
     assert refused.status_code == 429
     assert "too many requests to reset a password from your network" in refused.text
+
+
+def test_no_reset_link_for_staff_who_must_sign_in_with_the_council_account(
+    client, alice, martin, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    with_email(alice, martin)
+    settings.OIDC_ISSUER = "https://login.microsoftonline.com/0000-tenant/v2.0"
+    settings.SSO_REQUIRED_FOR_STAFF = True
+    with django_capture_on_commit_callbacks(execute=True):
+        for address in ("alice@lancashire.gov.uk", "martin@lancashire.gov.uk"):
+            response = client.post("/accounts/password/reset/", {"email": address}, follow=True)
+            assert "Check your e-mail" in response.text
+    assert [m["To"] for m in smtp_server.messages] == ["martin@lancashire.gov.uk"]

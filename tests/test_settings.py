@@ -80,3 +80,42 @@ def test_a_return_timetable_rule_that_cannot_be_stops_start_up(env, message):
     result = run_check(DEBUG="true", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+SSO = {
+    "SECRET_KEY": "test",
+    "OIDC_ISSUER": "https://login.microsoftonline.com/0000-tenant/v2.0",
+    "OIDC_CLIENT_ID": "client",
+    "OIDC_CLIENT_SECRET": "secret",
+}
+
+
+def test_single_sign_on_configured_starts_without_reaching_the_provider():
+    # The issuer is not reachable from here: nothing is fetched until someone signs in.
+    assert run_check(**SSO, SSO_REQUIRED_FOR_STAFF="true").returncode == 0
+
+
+def test_single_sign_on_half_configured_names_what_is_missing():
+    result = run_check(**{**SSO, "OIDC_CLIENT_SECRET": ""})
+    assert result.returncode != 0
+    assert "not set: OIDC_CLIENT_SECRET." in result.stderr
+
+
+def test_an_issuer_over_plain_http_is_refused():
+    result = run_check(**{**SSO, "OIDC_ISSUER": "http://login.example.net/tenant"})
+    assert result.returncode != 0
+    assert "OIDC_ISSUER must be an https:// address" in result.stderr
+
+
+def test_staff_passwords_cannot_be_switched_off_without_single_sign_on():
+    result = run_check(SECRET_KEY="test", SSO_REQUIRED_FOR_STAFF="true")
+    assert result.returncode != 0
+    assert "SSO_REQUIRED_FOR_STAFF turns staff passwords off" in result.stderr
+
+
+def test_the_issuer_may_be_given_as_its_discovery_address():
+    from scorecard.env import issuer_from_setting
+
+    tenant = "https://login.microsoftonline.com/0000-tenant/v2.0"
+    assert issuer_from_setting(f" {tenant}/.well-known/openid-configuration ") == tenant
+    assert issuer_from_setting(tenant + "/") == tenant

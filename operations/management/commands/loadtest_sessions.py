@@ -19,7 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from operations.management.commands.load_large_council import LOADTEST_PASSWORD
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The password backend, as if each member had signed in through the form.
+PASSWORD_BACKEND = "accounts.backends.PasswordBackend"
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             user = users[username]
             session = SessionStore()
             session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-            session[BACKEND_SESSION_KEY] = MODEL_BACKEND
+            session[BACKEND_SESSION_KEY] = PASSWORD_BACKEND
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
             lines.append(f"{username} {session.session_key}\n")
