@@ -24,9 +24,7 @@ from indicators.models import (
     Value,
     published_commentary,
 )
-from indicators.periods import (
-    FinancialQuarter,
-)
+from indicators.periods import KIND_LABELS, FinancialQuarter
 from indicators.rag import Rag
 from indicators.roles import (
     CLERK,
@@ -43,7 +41,7 @@ from meetings.permissions import can_edit_report
 from meetings.selectors import is_item_published
 from recovery_plans.rules import NEEDED, plan_state
 from reporting.assessment import assess, stretch_goals
-from reporting.charts import spc_series, spc_view, trend_figure
+from reporting.charts import comparator_points, spc_series, spc_view, trend_charts
 from reporting.comparators import Benchmarks, attach_rankings
 from reporting.comparators import figure as comparator_figure
 from reporting.exports import scorecard_records, scorecard_workbook
@@ -301,10 +299,10 @@ def indicator_detail(request, reference: str):
 
 
 def _indicator_page(request, indicator: Indicator, process_form=None):
-    rows = []
+    by_kind: dict[str, list[dict]] = {}
     for value in indicator.values.all():
         assessment = assess(indicator, value)
-        rows.append(
+        by_kind.setdefault(value.period.kind, []).append(
             {
                 "period": str(value.period),
                 "figure": " ".join(filter(None, [value.display, value.qualifier])),
@@ -337,8 +335,15 @@ def _indicator_page(request, indicator: Indicator, process_form=None):
             "indicator": indicator,
             "stretch_goals": stretch_goals(indicator),
             "forecast": year_end_forecast(indicator),
-            "table": ValuesTable(rows),
-            "chart": trend_figure(indicator),
+            "charts": (charts := trend_charts(indicator)),
+            # A table per kind of period, in the charts' order (kinds with no figure to
+            # chart, only reasons it is missing, after them).
+            "tables": [
+                (KIND_LABELS[kind], ValuesTable(by_kind[kind]))
+                for kind in [c.kind for c in charts]
+                + sorted(set(by_kind) - {c.kind for c in charts})
+            ],
+            "comparator_points": comparator_points(indicator),
             "spc": spc_view(indicator),
             "latest_commentary": commentary[0] if commentary else None,
             "earlier_commentary": commentary[1:],

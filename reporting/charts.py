@@ -7,6 +7,7 @@ import html
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -24,19 +25,68 @@ SHAPES = {Rag.GREEN: "circle", Rag.AMBER: "triangle-up", Rag.RED: "square", None
 COMPARATOR_COLOURS = ["#1d70b8", "#4c2c92", "#28a197", "#f499be"]
 
 
-def trend_figure(indicator: Indicator) -> dict | None:
-    """Every figure by the end date of its period, one line per kind of period."""
+# Each comparator area its own line pattern and marker as well as colour, so the lines
+# are told apart in greyscale and by those who do not see colour (WCAG 1.4.1).
+COMPARATOR_STYLES = [
+    ("dot", "x"),
+    ("dashdot", "cross"),
+    ("longdash", "star"),
+    ("longdashdot", "hexagram"),
+]
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """One kind of period's figures (the quarters, or the years...), charted on their own so
+    a year's figure is never read against a quarter's."""
+
+    kind: str
+    title: str
+    figure: dict
+    points: int
+
+    @property
+    def element_id(self) -> str:
+        return "trend-chart" if self.primary else f"trend-chart-{self.kind.replace('_', '-')}"
+
+    @property
+    def data_id(self) -> str:
+        return "trend-data" if self.primary else f"trend-data-{self.kind.replace('_', '-')}"
+
+    primary: bool = False
+
+
+@dataclass(frozen=True)
+class ComparatorPoint:
+    area: str
+    period: Period
+    text: str
+
+
+def trend_charts(indicator: Indicator) -> list[TrendChart]:
+    """A chart per kind of period the indicator has figures for, its own frequency first;
+    each with the targets, and the comparators of the same kind of period (those of
+    another kind go on the first chart)."""
     by_kind = defaultdict(list)
     for value in indicator.values.all():
         if value.value is not None:
             by_kind[value.period.kind].append((value, assess(indicator, value).rag))
     if not by_kind:
-        return None
-    figure = go.Figure()
-    for kind, points in by_kind.items():
+        return []
+    own = FREQUENCY_KINDS.get(indicator.frequency)
+    kinds = sorted(by_kind, key=lambda k: (k != own, -len(by_kind[k]), k))
+    comparators = defaultdict(list)
+    for comparator in indicator.comparators.all():
+        kind = comparator.period.kind
+        comparators[kind if kind in by_kind else kinds[0]].append(comparator)
+    charts = []
+    for index, kind in enumerate(kinds):
+        points = by_kind[kind]
+        title = f"{KIND_LABELS[kind]} figures"
+        figure = go.Figure()
         figure.add_trace(
             go.Scatter(
-                name=f"Figures: {KIND_LABELS[kind].lower()}",
+                name=title,
                 x=[v.period.end.isoformat() for v, _ in points],
                 y=[float(v.value) for v, _ in points],
                 text=[
@@ -54,26 +104,60 @@ def trend_figure(indicator: Indicator) -> dict | None:
                 },
             )
         )
-    _add_targets(figure, indicator)
-    _add_comparators(figure, indicator)
-    figure.update_layout(
-        margin={"l": 60, "r": 20, "t": 20, "b": 40},
-        height=360,
-        font={"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
-        legend={"orientation": "h", "y": -0.2},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
-        xaxis={"type": "date", "gridcolor": "#e6e6e6"},
-        yaxis={"gridcolor": "#e6e6e6", "title": {"text": indicator.get_unit_display()}},
-    )
-    return figure.to_plotly_json()
+        _add_targets(
+            figure,
+            indicator,
+            min(v.period.start for v, _ in points),
+            max(v.period.end for v, _ in points),
+        )
+        _add_comparators(figure, indicator, comparators[kind])
+        xaxis = {"type": "date", "gridcolor": "#e6e6e6", "tickformat": "%b %Y"}
+        ends = sorted({v.period.end for v, _ in points})
+        if len(ends) == 1:
+            # One date alone: a season either side, not the hours around midnight.
+            xaxis["range"] = [
+                (ends[0] - timedelta(days=92)).isoformat(),
+                (ends[0] + timedelta(days=92)).isoformat(),
+            ]
+        figure.update_layout(
+            margin={"l": 60, "r": 20, "t": 20, "b": 40},
+            height=360,
+            font={"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
+            legend={"orientation": "h", "y": -0.2},
+            plot_bgcolor="#ffffff",
+            paper_bgcolor="#ffffff",
+            xaxis=xaxis,
+            yaxis={"gridcolor": "#e6e6e6", "title": {"text": indicator.get_unit_display()}},
+        )
+        charts.append(
+            TrendChart(
+                kind=kind,
+                title=title,
+                figure=figure.to_plotly_json(),
+                points=len(points) + len(comparators[kind]),
+                primary=index == 0,
+            )
+        )
+    return charts
 
 
-def _add_targets(figure: go.Figure, indicator: Indicator) -> None:
+def comparator_points(indicator: Indicator) -> list[ComparatorPoint]:
+    """Every comparator the charts draw, as text: the table beside the charts."""
+    labels = dict(ComparatorArea.choices)
+    rows = sorted(indicator.comparators.all(), key=lambda c: (c.area, c.period))
+    return [ComparatorPoint(labels[c.area], c.period, indicator.format(c.value)) for c in rows]
+
+
+def _add_targets(figure: go.Figure, indicator: Indicator, first=None, last=None) -> None:
+    """The targets as dashed lines over their periods: those overlapping the chart's
+    figures (from `first`, up to `last`), when given, so a chart is not stretched to
+    targets of years it has no figure for."""
     xs, ys, lows, highs = [], [], [], []
     for target in indicator.targets.all():
         spec = target.spec()
         span = target.period or target.year
+        if first is not None and (span.end < first or span.start > last):
+            continue
         start, end = span.start.isoformat(), span.end.isoformat()
         if (point := spec.point()) is not None:
             xs += [start, end, None]
@@ -97,12 +181,15 @@ def _add_targets(figure: go.Figure, indicator: Indicator) -> None:
             )
 
 
-def _add_comparators(figure: go.Figure, indicator: Indicator) -> None:
+def _add_comparators(figure: go.Figure, indicator: Indicator, comparators: list) -> None:
     by_area = defaultdict(list)
-    for comparator in indicator.comparators.all():
+    for comparator in comparators:
         by_area[comparator.area].append(comparator)
     labels = dict(ComparatorArea.choices)
-    for colour, (area, rows) in zip(COMPARATOR_COLOURS, sorted(by_area.items()), strict=False):
+    styles = zip(COMPARATOR_COLOURS, COMPARATOR_STYLES, strict=True)
+    for (colour, (dash, symbol)), (area, rows) in zip(
+        styles, sorted(by_area.items()), strict=False
+    ):
         rows.sort(key=lambda c: c.period)
         figure.add_trace(
             go.Scatter(
@@ -112,8 +199,8 @@ def _add_comparators(figure: go.Figure, indicator: Indicator) -> None:
                 text=[f"{labels[area]} {c.period}: {indicator.format(c.value)}" for c in rows],
                 hoverinfo="text",
                 mode="lines+markers",
-                line={"color": colour, "width": 2, "dash": "dot"},
-                marker={"size": 8, "symbol": "x", "color": colour},
+                line={"color": colour, "width": 2, "dash": dash},
+                marker={"size": 9, "symbol": symbol, "color": colour},
             )
         )
 

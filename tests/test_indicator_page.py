@@ -145,3 +145,41 @@ def test_money_typed_in_millions_prints_as_typed(client, make_indicator):
     record_value(indicator=indicator, period=FinancialQuarter(2017, 4), value=figure.value)
     page = client.get(f"/indicators/{indicator.reference}/").text
     assert "£1.5m" in page and "£2m" not in page
+
+
+def test_each_kind_of_period_has_its_own_chart_and_every_comparator_is_in_a_table(
+    client, make_indicator
+):
+    indicator = rated_indicator(
+        make_indicator,
+        figures=(("Q2 2017/18", "29.6"), ("Q3 2017/18", "34.8"), ("2016/17", "31.0")),
+    )
+    for area, period, value in (
+        ("england", "Q3 2017/18", "32.0"),
+        ("region", "Q3 2017/18", "30.5"),
+        ("england", "2016/17", "33.3"),
+    ):
+        record_comparator(
+            indicator=indicator, period=parse_period(period), area=area, value=Decimal(value)
+        )
+    response = client.get(f"/indicators/{indicator.reference}/")
+    charts = response.context["charts"]
+    assert [c.title for c in charts] == ["Quarter figures", "Financial year figures"]
+    quarters, years = (c.figure["data"] for c in charts)
+    # The year's figure is charted with the years, never among the quarters.
+    assert quarters[0]["y"] == [29.6, 34.8] and years[0]["y"] == [31.0]
+    by_name = {trace["name"]: trace for trace in quarters}
+    england, north_west = by_name["England average"], by_name["North West average"]
+    assert england["y"] == [32.0] and north_west["y"] == [30.5]
+    # Told apart without colour: each its own line pattern and marker.
+    assert england["line"]["dash"] != north_west["line"]["dash"]
+    assert england["marker"]["symbol"] != north_west["marker"]["symbol"]
+    assert {t["name"]: t for t in years}["England average"]["y"] == [33.3]
+    # Every plotted comparator is also in words.
+    table = response.text.split('id="comparators"')[1].split("</table>")[0]
+    for words in ("England average", "North West average", "32.0%", "30.5%", "33.3%", "2016/17"):
+        assert words in table
+    assert 'data-chart-source="trend-data-financial-year"' in response.text
+    # The figures are in a table per kind of period, under their own headings.
+    assert '<h3 class="govuk-heading-s">Quarter figures</h3>' in response.text
+    assert '<h3 class="govuk-heading-s">Financial year figures</h3>' in response.text

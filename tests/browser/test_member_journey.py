@@ -31,14 +31,27 @@ def test_member_reads_the_scorecard_filters_it_and_opens_an_indicator(demo_site,
     assert page.locator("h1").inner_text() == (
         "Percentage of completed assessments which took over 45 days"
     )
-    figure = json.loads(page.locator("#trend-data").text_content())
-    expected = sum(
-        len([y for y in trace["y"] if y is not None])
-        for trace in figure["data"]
-        if "markers" in trace.get("mode", "")
-    )
+    # A chart per kind of period: the quarters first (the indicator's own frequency),
+    # then the month and the years, so a year's figure is never read as a quarter's.
+    charts = page.locator("[data-chart-source^='trend-data']")
+    titles = page.locator(".app-chart h3").all_inner_texts()
+    assert titles[0] == "Quarter figures" and "Financial year figures" in titles
+    drawn = expected = 0
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        source = chart.get_attribute("data-chart-source")
+        figure = json.loads(page.locator(f"#{source}").text_content())
+        expected += sum(
+            len([y for y in trace["y"] if y is not None])
+            for trace in figure["data"]
+            if "markers" in trace.get("mode", "")
+        )
+        chart.locator(".main-svg").first.wait_for()
+        drawn += chart.locator(".scatterlayer path.point").count()
     # Six figures (Dec 2016, three quarters, two years) and four comparator points.
-    assert page.locator("#trend-chart .scatterlayer path.point").count() == expected == 10
+    assert drawn == expected == 10
+    # Every comparator the charts draw is also in words, in a table.
+    assert page.locator("#comparators + .table-wrap tbody tr").count() == 4
     page.locator("#trend-chart").focus()
     assert page.evaluate("document.activeElement.id") == "trend-chart"
     screenshot(page, "indicator")
