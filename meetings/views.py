@@ -38,7 +38,6 @@ from meetings.models import (
 from meetings.permissions import can_edit_report, can_see_exempt, can_see_meeting, is_clerk
 from meetings.templatetags.meeting_tags import pages_text
 from reporting.appendices import appendix_html, revisions_for
-from scorecard.pdf import site_url
 from spreadsheets.guard import spreadsheet_text
 
 
@@ -222,7 +221,7 @@ def _pdf(issue: PackIssue | None, field: str, filename: str):
 def meeting_calendar(request, pk: int):
     """The meeting as a calendar entry ("Add to calendar"), for whoever may see it."""
     meeting = _meeting(request, pk)
-    body = meeting_event(meeting, base_url=site_url())
+    body = meeting_event(meeting, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{meeting.local_start:%Y-%m-%d}-meeting.ics"'

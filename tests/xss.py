@@ -25,6 +25,9 @@ CALENDAR_PROPERTIES = {
     "DESCRIPTION",
     "URL",
     "TRANSP",
+    # A meeting's entry: where it is held, and whether it is confirmed.
+    "LOCATION",
+    "STATUS",
 }
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "cite"}
@@ -198,3 +201,5 @@ class Findings:
                 self.problems.append(f"{where}: event with {extra} {event['URL']}")
             self.found("export", str(event["SUMMARY"]))  # cut to 250 characters
             self.literal(f"{where} DESCRIPTION", str(event["DESCRIPTION"]))
+            if "LOCATION" in event:
+                self.literal(f"{where} LOCATION", str(event["LOCATION"]))
