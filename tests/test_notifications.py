@@ -281,6 +281,36 @@ def test_publishing_papers_tells_members_and_clerks_without_part_two(
     )
 
 
+def test_a_supplementary_agenda_names_only_its_new_items(
+    clara, martin, smtp_server, django_capture_on_commit_callbacks
+):
+    from meetings import selectors
+    from meetings import services as meetings
+
+    with_email(martin)
+    meeting = agenda(reports=["Corporate Risk Register"])
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.request_publication(meeting, by=clara)
+    meeting.refresh_from_db()
+    late = meetings.add_item(
+        meeting,
+        number=selectors.next_report_number(meeting),
+        kind="report",
+        title="Key Stage 4 Recovery Plan",
+    )
+    late.report.executive_summary = "Progress 8 scores are below the national average."
+    late.report.background = "The plan sets out the actions."
+    late.report.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.request_publication(meeting, by=clara)
+    first, second = smtp_server.to("martin@lancashire.gov.uk")
+    assert first["Subject"].startswith("Agenda pack published: ")
+    assert second["Subject"].startswith("Supplementary agenda published: ")
+    text = smtp_server.text(second)
+    assert "Key Stage 4 Recovery Plan" in text and "Corporate Risk Register" not in text
+    assert "exempt" not in text
+
+
 # Retries and the record ---------------------------------------------------------------------
 
 
