@@ -200,7 +200,9 @@ class AppendixForm(GovukForm):
         help_text="As the report refers to it: A, B, C…",
     )
     title = forms.CharField(max_length=300)
-    kind = forms.ChoiceField(label="What it is", choices=AppendixKind.choices)
+    kind = forms.ChoiceField(
+        label="What it is", choices=AppendixKind.choices, widget=forms.RadioSelect
+    )
     file = forms.FileField(
         label="PDF (uploaded appendix)",
         required=False,
@@ -216,14 +218,19 @@ class AppendixForm(GovukForm):
     )
     sections = forms.ModelMultipleChoiceField(
         Section.objects.order_by("order"),
-        label="Sections (performance report; none means all)",
+        label="Sections (performance report)",
+        help_text="None ticked means every section.",
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     review = forms.ModelChoiceField(
         Review.objects.all(), label="Review (risk register)", required=False
     )
     plans = forms.ModelMultipleChoiceField(
-        RecoveryPlan.objects.order_by("title"), label="Recovery plans", required=False
+        RecoveryPlan.objects.order_by("title"),
+        label="Recovery plans",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, report, **kwargs):
@@ -231,6 +238,22 @@ class AppendixForm(GovukForm):
         self.report = report
         self.fields["file"].widget.attrs["class"] = "govuk-file-upload"
         self.fields["file"].widget.attrs["accept"] = "application/pdf"
+
+    # The fields each kind of appendix asks for, revealed under its choice.
+    KIND_FIELDS = {
+        AppendixKind.UPLOAD: ["file"],
+        AppendixKind.WRITTEN: ["body"],
+        AppendixKind.PERFORMANCE: ["quarter", "sections"],
+        AppendixKind.RISK_REGISTER: ["review"],
+        AppendixKind.RECOVERY_PLANS: ["plans"],
+    }
+
+    def kind_choices(self):
+        """(value, label, its fields) for each kind, as the radios show them."""
+        return [
+            (value, label, [self[name] for name in self.KIND_FIELDS.get(value, [])])
+            for value, label in AppendixKind.choices
+        ]
 
     def clean_letter(self):
         letter = self.cleaned_data["letter"]

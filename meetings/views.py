@@ -441,11 +441,13 @@ def _form_errors(error: ValidationError, form) -> None:
         form.add_error(None, error.messages)
 
 
-def _form_page(request, form, title: str, back: str, *, caption="", multipart=False):
+def _form_page(
+    request, form, title: str, back: str, *, caption="", multipart=False, template="form.html"
+):
     """Every form of the meetings pages: one layout, with errors summarised at the top."""
     return render(
         request,
-        "meetings/form.html",
+        f"meetings/{template}",
         {
             "form": form,
             "title": title,
@@ -558,6 +560,7 @@ def appendix_create(request, pk: int, number: int):
         item.get_absolute_url(),
         caption=str(meeting),
         multipart=True,
+        template="appendix_form.html",
     )
 
 

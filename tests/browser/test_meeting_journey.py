@@ -81,7 +81,10 @@ def test_clerk_publishes_a_pack_that_members_and_the_public_open(
 
     page.click("text=Add an appendix")
     page.fill("#id_title", "Performance Summary Quarter 4 2017/18")
-    page.select_option("#id_kind", "performance")
+    page.get_by_label("Quarterly performance report (generated)").check()
+    # Only the fields of the kind chosen show (GOV.UK conditional reveals).
+    assert page.locator("#id_quarter").is_visible()
+    assert not page.locator("#id_review").is_visible()
     page.click("button:has-text('Save')")
     assert "Quarter (performance report): Give the quarter" in page.inner_text(
         ".govuk-error-summary"
@@ -91,7 +94,7 @@ def test_clerk_publishes_a_pack_that_members_and_the_public_open(
     page.click("text=Add an appendix")
     assert page.input_value("#id_letter") == "B"
     page.fill("#id_title", "Corporate Risk and Opportunity Register Q1 2018/19")
-    page.select_option("#id_kind", "risk_register")
+    page.get_by_label("Risk and opportunity register (generated)").check()
     page.select_option("#id_review", label="Review Q1 2018/19")
     page.click("button:has-text('Save')")
     body = page.inner_text("main")
