@@ -63,7 +63,9 @@ class ItemForm(GovukForm):
         max_value=99,
         help_text="In a draft agenda, the items from this number on move down one.",
     )
-    kind = forms.ChoiceField(label="Kind of item", choices=ItemKind.choices)
+    kind = forms.ChoiceField(
+        label="Kind of item", choices=ItemKind.choices, widget=forms.RadioSelect
+    )
     title = forms.CharField(max_length=300)
     body = forms.CharField(
         label="Text under the item",
@@ -71,7 +73,9 @@ class ItemForm(GovukForm):
         required=False,
         help_text="Printed on the agenda under the title (Markdown).",
     )
-    part = forms.TypedChoiceField(choices=Part.choices, coerce=int, initial=Part.ONE)
+    part = forms.TypedChoiceField(
+        choices=Part.choices, coerce=int, initial=Part.ONE, widget=forms.RadioSelect
+    )
     exempt_paragraph = forms.TypedChoiceField(
         label="Paragraph of Schedule 12A (Part II only)",
         choices=[("", "Not exempt")] + EXEMPT_PARAGRAPHS,
@@ -96,6 +100,19 @@ class ItemForm(GovukForm):
         required=False,
         help_text="For the minutes item: the meeting whose minutes are to be confirmed.",
     )
+
+    # A report asks for its author, the minutes item for the meeting it confirms, and a
+    # Part II item for its paragraph of Schedule 12A and the reason.
+    REVEALS = {
+        "kind": {ItemKind.REPORT: ["author"], ItemKind.MINUTES: ["minutes_of"]},
+        "part": {str(Part.TWO): ["exempt_paragraph", "exempt_reason"]},
+    }
+
+    def kind_choices(self):
+        return self.revealing("kind")
+
+    def part_choices(self):
+        return self.revealing("part")
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -240,20 +257,18 @@ class AppendixForm(GovukForm):
         self.fields["file"].widget.attrs["accept"] = "application/pdf"
 
     # The fields each kind of appendix asks for, revealed under its choice.
-    KIND_FIELDS = {
-        AppendixKind.UPLOAD: ["file"],
-        AppendixKind.WRITTEN: ["body"],
-        AppendixKind.PERFORMANCE: ["quarter", "sections"],
-        AppendixKind.RISK_REGISTER: ["review"],
-        AppendixKind.RECOVERY_PLANS: ["plans"],
+    REVEALS = {
+        "kind": {
+            AppendixKind.UPLOAD: ["file"],
+            AppendixKind.WRITTEN: ["body"],
+            AppendixKind.PERFORMANCE: ["quarter", "sections"],
+            AppendixKind.RISK_REGISTER: ["review"],
+            AppendixKind.RECOVERY_PLANS: ["plans"],
+        }
     }
 
     def kind_choices(self):
-        """(value, label, its fields) for each kind, as the radios show them."""
-        return [
-            (value, label, [self[name] for name in self.KIND_FIELDS.get(value, [])])
-            for value, label in AppendixKind.choices
-        ]
+        return self.revealing("kind")
 
     def clean_letter(self):
         letter = self.cleaned_data["letter"]

@@ -495,7 +495,12 @@ def item_create(request, pk: int):
             messages.success(request, f"Item {item.number} added to the agenda.")
             return redirect(meeting)
     return _form_page(
-        request, form, "Add an agenda item", meeting.get_absolute_url(), caption=str(meeting)
+        request,
+        form,
+        "Add an agenda item",
+        meeting.get_absolute_url(),
+        caption=str(meeting),
+        template="item_form.html",
     )
 
 
@@ -660,6 +665,7 @@ def item_edit(request, pk: int, number: int):
         f"Item {item.number}: {item.title}",
         meeting.get_absolute_url(),
         caption=str(meeting),
+        template="item_form.html",
     )
 
 

@@ -14,7 +14,18 @@ _GOVUK_CLASSES = {
 
 
 class GovukForm(forms.Form):
-    """Gives every widget the GOV.UK Design System class for its kind."""
+    """Gives every widget the GOV.UK Design System class for its kind. `REVEALS` names,
+    for a choice field shown as radios, the fields each choice reveals under it."""
+
+    REVEALS: dict[str, dict[str, list[str]]] = {}
+
+    def revealing(self, name: str) -> list[tuple]:
+        """(value, label, its bound fields) for each choice of field `name`."""
+        shown = self.REVEALS.get(name, {})
+        return [
+            (value, label, [self[f] for f in shown.get(str(value), []) if f in self.fields])
+            for value, label in self.fields[name].choices
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
