@@ -24,6 +24,7 @@ from indicators.formatting import Unit
 from indicators.models import (
     Aggregation,
     Commentary,
+    Comparator,
     Frequency,
     Indicator,
     Section,
@@ -38,8 +39,11 @@ from indicators.roles import OFFICER
 from onboarding import catalogue_cells as cells
 from onboarding.catalogue_format import (  # noqa: F401  (the format's public names, here too)
     AGGREGATION_WORDS,
+    ALL_SHEETS,
+    AREA_WORDS,
     CATALOGUE,
     CATALOGUE_FIELDS,
+    COMPARATORS,
     FIELD_COLUMNS,
     FREQUENCY_WORDS,
     HISTORY,
@@ -53,6 +57,7 @@ from onboarding.catalogue_format import (  # noqa: F401  (the format's public na
     UNIT_WORDS,
     build_catalogue_workbook,
     catalogue_row,
+    comparator_row,
     export_catalogue,
     target_row,
 )
@@ -71,7 +76,7 @@ class _Sheet:
 
     def __init__(self, name: str, rows: list[list], problems: list[Problem]):
         self.name, self.rows, self.problems = name, rows, problems
-        self.headers = [header for header, _ in SHEETS[name]]
+        self.headers = [header for header, _ in ALL_SHEETS[name]]
         self.letters = {h: column_letter(i) for i, h in enumerate(self.headers)}
         found = [cell_text(c) for c in rows[0][: len(self.headers)]] if rows else []
         self.ok = bool(rows) and found == self.headers
@@ -139,6 +144,9 @@ class IndicatorPlan:
     history: dict[str, int] = field(
         default_factory=lambda: {"created": 0, "changed": 0, "unchanged": 0}
     )
+    comparators: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "changed": 0, "unchanged": 0}
+    )
 
 
 @dataclass
@@ -167,7 +175,10 @@ class CatalogueResult:
             f"{self.total('targets', 'created')} new, {self.total('targets', 'changed')} "
             f"changed, {self.total('targets', 'unchanged')} unchanged. History figures: "
             f"{self.total('history', 'created')} new, {self.total('history', 'changed')} "
-            f"changed, {self.total('history', 'unchanged')} unchanged. "
+            f"changed, {self.total('history', 'unchanged')} unchanged. Comparators: "
+            f"{self.total('comparators', 'created')} new, "
+            f"{self.total('comparators', 'changed')} changed, "
+            f"{self.total('comparators', 'unchanged')} unchanged. "
             f"Sections that {verb} created: {len(self.new_sections)}; services: "
             f"{len(self.new_services)}; owner accounts: {len(self.created_owners)}."
         )
@@ -187,6 +198,8 @@ class _Writes:
     changed_values: list = field(default_factory=list)  # (pk, version, entry of _same)
     new_notes: list = field(default_factory=list)
     changed_notes: list = field(default_factory=list)
+    new_comparators: list = field(default_factory=list)
+    changed_comparators: list = field(default_factory=list)
 
 
 def import_catalogue(
@@ -230,11 +243,14 @@ def _plan(sheets: dict, result: CatalogueResult, *, create_owners: bool) -> _Wri
     catalogue = _Sheet("Catalogue", sheets["Catalogue"], problems)
     targets = _Sheet("Targets", sheets["Targets"], problems)
     history = _Sheet("History", sheets["History"], problems)
+    comparators = _Sheet("Comparators", sheets.get("Comparators", []), problems)
     catalogue_lines = list(catalogue.lines())
     target_lines = list(targets.lines())
     history_lines = list(history.lines())
+    comparator_lines = list(comparators.lines())
     references = {
-        cell_text(line["Reference"]) for _, line in catalogue_lines + target_lines + history_lines
+        cell_text(line["Reference"])
+        for _, line in catalogue_lines + target_lines + history_lines + comparator_lines
     } - {""}
     existing = {
         i.reference: i
@@ -255,6 +271,7 @@ def _plan(sheets: dict, result: CatalogueResult, *, create_owners: bool) -> _Wri
     # too, so that one upload lists every problem; they are only checked, never planned.
     _plan_targets(targets, target_lines, indicators, plans, saved_ids, writes, failed)
     _plan_history(history, history_lines, indicators, plans, saved_ids, writes, failed)
+    _plan_comparators(comparators, comparator_lines, indicators, plans, saved_ids, writes, failed)
     result.indicators = sorted(plans.values(), key=lambda p: p.reference)
     result.indicators.sort(key=lambda p: ("created", "changed", "unchanged").index(p.action))
     return writes
@@ -548,6 +565,82 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes, failed):
             writes.changed_targets.append(target)
         else:
             plan.targets["unchanged"] += 1
+
+
+def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed):
+    """Comparators matched by indicator, comparator and period: new, changed or as held."""
+    held = {
+        (c.indicator_id, c.area, c.period): c
+        for c in Comparator.objects.filter(indicator_id__in=saved_ids)
+    }
+    areas = {label.lower(): value for value, label in AREA_WORDS.items()}
+    areas.update({value.replace("_", " "): value for value in AREA_WORDS})
+    seen = {}
+    for number, line in lines:
+        reference = cell_text(line["Reference"])
+        indicator = indicators.get(reference)
+        if indicator is None and reference in failed:
+            indicator = Indicator(reference=reference)  # its Catalogue row is wrong: check only
+        if indicator is None:
+            _unknown(sheet, number, reference)
+            continue
+        row = _Row(sheet, number, reference, line)
+        area = areas.get(" ".join(cell_text(line["Comparator"]).lower().split()))
+        if area is None:
+            row.refuse(
+                "Comparator",
+                f"'{cell_text(line['Comparator'])}' is not a comparator: write "
+                + ", ".join(AREA_WORDS.values())
+                if cell_text(line["Comparator"])
+                else "give the comparator: " + ", ".join(AREA_WORDS.values()),
+            )
+        if reference in failed:
+            known = failed[reference]
+            frequency = known.get("frequency", Frequency.ACADEMIC_YEAR)
+            unit = Unit(known["unit"]) if "unit" in known else None
+        else:
+            frequency, unit = indicator.frequency, Unit(indicator.unit)
+        period = row.read("Period", partial(cells.optional_period, frequency=frequency))
+        if period is None and not row.bad:
+            row.refuse("Period", "give the period it is shown with, e.g. Q3 2017/18")
+        reader = partial(cells.target_number, unit=unit) if unit else cells.decimal
+        value = row.read("Figure", reader)
+        if value is None and not row.bad:
+            row.refuse("Figure", "give the comparator's figure")
+        own = row.read(
+            "Its own period", lambda c: cells.length(cell_text(c), Comparator, "value_period")
+        )
+        if row.bad or reference in failed:
+            continue
+        key = (reference, area, period)
+        if key in seen:
+            sheet.problem(
+                "Period",
+                number,
+                reference,
+                f"duplicate {AREA_WORDS[area]} for {period}: also on row {seen[key]}",
+            )
+            continue
+        seen[key] = number
+        comparator = held.get((indicator.pk, area, period)) if indicator.pk else None
+        old_row = comparator_row(comparator, reference) if comparator else None
+        comparator = comparator or Comparator(
+            indicator=indicator,
+            area=area,
+            period=period,
+            period_start=period.start,
+            period_end=period.end,
+        )
+        comparator.value, comparator.value_period = value, own
+        plan = plans[reference]
+        if old_row is None:
+            plan.comparators["created"] += 1
+            writes.new_comparators.append(comparator)
+        elif old_row != comparator_row(comparator, reference):
+            plan.comparators["changed"] += 1
+            writes.changed_comparators.append(comparator)
+        else:
+            plan.comparators["unchanged"] += 1
 
 
 class _Row:
@@ -890,3 +983,7 @@ def _write(writes: _Writes, by) -> None:
         by=by,
     )
     update_with_history(Commentary, writes.changed_notes, ["issues", "causes", "actions"], by=by)
+    create_objects_with_history(
+        Comparator, writes.new_comparators, key=["indicator_id", "area", "period"], by=by
+    )
+    update_with_history(Comparator, writes.changed_comparators, ["value", "value_period"], by=by)

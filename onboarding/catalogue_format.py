@@ -10,7 +10,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.formatting import Unit
-from indicators.models import Commentary, Frequency, Indicator, Target, Value, ValueStatus
+from indicators.models import (
+    Commentary,
+    Comparator,
+    ComparatorArea,
+    Frequency,
+    Indicator,
+    Target,
+    Value,
+    ValueStatus,
+)
 from indicators.periods import FORMS as PERIOD_FORMS
 from indicators.rag import TargetKind
 from spreadsheets.guard import FORMULA_STARTS
@@ -100,19 +109,43 @@ HISTORY = [
         "Figure (or write 1,288/52.5 in Figure). Workbooks without this column import too.",
     ),
 ]
+AREA_WORDS = dict(ComparatorArea.choices)
+COMPARATORS = [
+    ("Reference", "Required: an indicator of the Catalogue sheet or already in Scorecard."),
+    ("Comparator", "Required: " + ", ".join(AREA_WORDS.values()) + "."),
+    (
+        "Period",
+        'Required: the reporting period it is shown with, as History writes periods: "Q3 '
+        '2017/18", "2016/17". It is shown for the periods after it too, until a newer one.',
+    ),
+    ("Figure", "Required: the comparator's figure, in the indicator's unit (13.8% or 13.8)."),
+    (
+        "Its own period",
+        'When the figure is for another period than the one it is shown with: "2014-17".',
+    ),
+]
+# The sheets every catalogue workbook has; a workbook without the Comparators sheet (made
+# before it was added) imports as it always did.
 SHEETS = {"Catalogue": CATALOGUE, "Targets": TARGETS, "History": HISTORY}
+OPTIONAL_SHEETS = {"Comparators": COMPARATORS}
+ALL_SHEETS = {**SHEETS, **OPTIONAL_SHEETS}
 # Columns Excel would turn into numbers or dates: kept as text.
 TEXT_COLUMNS = {
     "Catalogue": {"Reference", "RAG tolerance"},
     "Targets": {"Reference", "Year", "Period", "Change", "By"},
     "History": {"Reference", "Period", "Figure"},
+    "Comparators": {"Reference", "Period", "Figure", "Its own period"},
 }
 # A column added to a sheet after councils had started filling in workbooks: a sheet that
 # ends just before it is read as it always was.
 OPTIONAL_LAST = {"History": "Count"}
 # Columns of figures, written as numbers in the indicator's format ("Figure" stays text
 # in empty rows, so that "34.8%" typed there is read as typed).
-FIGURE_COLUMNS = {"Targets": {"Target", "Low", "High", "Baseline"}, "History": {"Figure"}}
+FIGURE_COLUMNS = {
+    "Targets": {"Target", "Low", "High", "Baseline"},
+    "History": {"Figure"},
+    "Comparators": {"Figure"},
+}
 COUNT_COLUMNS = {"History": {"Count"}}
 NUMBER_COLUMNS = {"Catalogue": {"Score out of"}}
 KIND_COLUMNS = {
@@ -215,6 +248,16 @@ def target_row(target: Target, reference: str) -> list:
     return [cells.get(header, "") for header, _ in TARGETS]
 
 
+def comparator_row(comparator: Comparator, reference: str) -> list:
+    return [
+        reference,
+        AREA_WORDS.get(comparator.area, comparator.area),
+        str(comparator.period),
+        plain(comparator.value),
+        comparator.value_period.strip(),
+    ]
+
+
 def history_row(value: Value, reference: str, note: Commentary | None) -> list:
     """A figure's row; the figure and count as exact text, which the workbook writes as
     numbers (build_catalogue_workbook)."""
@@ -237,7 +280,8 @@ def history_row(value: Value, reference: str, note: Commentary | None) -> list:
 INSTRUCTIONS = [
     "Scorecard catalogue workbook",
     "One workbook holds a council's indicators (Catalogue), their targets (Targets) and "
-    "their figures and commentary for past periods (History). Fill it in, or export the "
+    "their figures and commentary for past periods (History), and their benchmarks "
+    "(Comparators: the England average, the region, neighbours). Fill it in, or export the "
     "catalogue from Scorecard, edit it in Excel and import it again: a re-import updates "
     "what changed and never duplicates.",
     "The import is all or nothing: every cell is checked first, and if any is wrong nothing "
@@ -245,7 +289,8 @@ INSTRUCTIONS = [
     "Catalogue page (performance team) to see what would change before importing, or run "
     "`python manage.py import_catalogue FILE.xlsx --dry-run`.",
     "Rows are matched by Reference (Catalogue), Reference, Year and Period (Targets) and "
-    "Reference and Period (History). Nothing is deleted: an indicator, target or figure "
+    "Reference and Period (History), Reference, Comparator and Period (Comparators). "
+    "Nothing is deleted: an indicator, target or figure "
     "left out of the workbook is left as it is.",
     "History figures are imported as final, published figures (they were reported in past "
     "papers); figures of a period being worked on in a return are changed there instead.",
@@ -288,8 +333,9 @@ def build_catalogue_workbook(
     targets: list[list] = (),
     history: list[list] = (),
     indicators: dict[str, Indicator] | None = None,
+    comparators: list[list] = (),
 ) -> Workbook:
-    """The catalogue workbook: instructions, and the three sheets with these rows (none for
+    """The catalogue workbook: instructions, and the four sheets with these rows (none for
     the blank template). `indicators` by reference give the figures their formats."""
     indicators = indicators or {}
     book = Workbook()
@@ -298,7 +344,7 @@ def build_catalogue_workbook(
     for text in INSTRUCTIONS:
         guide.append([text])
     guide["A1"].font = Font(bold=True, size=14)
-    for name, columns in SHEETS.items():
+    for name, columns in ALL_SHEETS.items():
         guide.append([])
         guide.append([f"{name} sheet", ""])
         guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
@@ -322,10 +368,17 @@ def build_catalogue_workbook(
         ("Targets", "Kind"): KIND_WORDS.values(),
         ("Targets", "Increase or reduce"): ("Increase", "Reduce"),
         ("History", "Status"): STATUS_WORDS.values(),
+        ("Comparators", "Comparator"): AREA_WORDS.values(),
     }
-    for name, rows in (("Catalogue", catalogue), ("Targets", targets), ("History", history)):
+    sheets = (
+        ("Catalogue", catalogue),
+        ("Targets", targets),
+        ("History", history),
+        ("Comparators", comparators),
+    )
+    for name, rows in sheets:
         sheet = book.create_sheet(name)
-        headers = [header for header, _ in SHEETS[name]]
+        headers = [header for header, _ in ALL_SHEETS[name]]
         sheet.append(headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -373,9 +426,11 @@ def export_catalogue() -> Workbook:
     targets = Target.objects.order_by("indicator__section__order", "indicator", "year", "period")
     notes = {c.figure_id: c for c in Commentary.objects.published()}
     values = Value.objects.published().order_by("indicator", "period_end", "period_start")
+    comparators = Comparator.objects.order_by("indicator", "period_end", "period_start", "area")
     return build_catalogue_workbook(
         [catalogue_row(i) for i in indicators],
         [target_row(t, references[t.indicator_id]) for t in targets],
         [history_row(v, references[v.indicator_id], notes.get(v.pk)) for v in values],
         {i.reference: i for i in indicators},
+        [comparator_row(c, references[c.indicator_id]) for c in comparators],
     )

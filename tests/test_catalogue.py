@@ -142,7 +142,7 @@ def test_the_template_downloads_and_opens_with_instructions(client, priya):
     assert response.status_code == 200
     assert "catalogue-template.xlsx" in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Instructions", "Catalogue", "Targets", "History"]
+    assert book.sheetnames == ["Instructions", "Catalogue", "Targets", "History", "Comparators"]
     assert [c.value for c in book["Catalogue"][1]][:5] == [
         "Reference",
         "Title",
@@ -406,7 +406,7 @@ def test_export_then_import_is_a_no_op(client, priya, alice_email, make_indicato
     client.force_login(priya)
     exported = client.get(f"{PAGE}export.xlsx").content
     book = load_workbook(io.BytesIO(exported))
-    assert book.sheetnames == ["Instructions", "Catalogue", "Targets", "History"]
+    assert book.sheetnames == ["Instructions", "Catalogue", "Targets", "History", "Comparators"]
     assert book["History"].max_row == 6 and book["Targets"].max_row == 7
     history = Value.history.count()
     result = import_catalogue(exported, by=priya, dry_run=True)

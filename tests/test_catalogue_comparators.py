@@ -1,0 +1,141 @@
+"""The catalogue workbook's Comparators sheet: a council that keeps its catalogue in Excel
+keeps its benchmarks there too, imported all or nothing with each problem named by cell,
+exported in the same format, and optional for workbooks made before it."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from indicators.models import Comparator
+from indicators.periods import parse_period
+from onboarding.catalogue import COMPARATORS, build_catalogue_workbook, import_catalogue
+from tests.test_catalogue import indicator_row, row
+
+pytestmark = pytest.mark.django_db
+
+
+def comparator_row(**cells) -> list:
+    return row(COMPARATORS, **cells)
+
+
+def workbook(comparators, *, catalogue=None, percent_cells=False) -> bytes:
+    book = build_catalogue_workbook(
+        catalogue or [indicator_row("SW01")], [], [], comparators=list(comparators)
+    )
+    if percent_cells:
+        # As Excel stores "13.8%" typed in a cell: 0.138 with a percent format.
+        for (cell,) in book["Comparators"].iter_rows(min_row=2, min_col=4, max_col=4):
+            if isinstance(cell.value, str) and cell.value.endswith("%"):
+                cell.value = float(Decimal(cell.value.rstrip("%")) / 100)
+                cell.number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_comparators_import_with_their_own_period_and_percent_cells(priya):
+    data = workbook(
+        [
+            comparator_row(
+                reference="SW01", comparator="England average", period="Q3 2017/18", figure="13.8%"
+            ),
+            comparator_row(
+                reference="SW01",
+                comparator="statistical neighbours",
+                period="2016/17",
+                figure="12.1",
+                its_own_period="2014-17",
+            ),
+        ],
+        percent_cells=True,
+    )
+    result = import_catalogue(data, by=priya)
+    assert result.problems == []
+    assert result.total("comparators", "created") == 2
+    assert "Comparators: 2 new, 0 changed, 0 unchanged." in result.summary()
+    found = {
+        (c.area, str(c.period)): (c.value, c.value_period)
+        for c in Comparator.objects.filter(indicator__reference="SW01")
+    }
+    assert found == {
+        ("england", "Q3 2017/18"): (Decimal("13.8"), ""),
+        ("statistical_neighbours", "2016/17"): (Decimal("12.1"), "2014-17"),
+    }
+    # The history names who imported them.
+    assert Comparator.history.filter(history_user=priya).count() == 2
+
+
+def test_every_bad_comparator_cell_is_named_and_nothing_is_saved(priya):
+    data = workbook(
+        [
+            comparator_row(
+                reference="SW01", comparator="Lancashire", period="Q3 2017/18", figure="1"
+            ),
+            comparator_row(reference="SW01", comparator="England average", period="Q9", figure="1"),
+            comparator_row(reference="SW01", comparator="England average", period="2016/17"),
+            comparator_row(
+                reference="XX9", comparator="England average", period="2016/17", figure="1"
+            ),
+            comparator_row(reference="SW01", comparator="Region", period="2016/17", figure="2"),
+            comparator_row(reference="SW01", comparator="region", period="2016/17", figure="3"),
+        ]
+    )
+    result = import_catalogue(data, by=priya)
+    named = {(p.sheet, p.cell) for p in result.problems}
+    assert named == {
+        ("Comparators", "B2"),
+        ("Comparators", "C3"),
+        ("Comparators", "D4"),
+        ("Comparators", "A5"),
+        ("Comparators", "C7"),
+    }
+    words = " ".join(str(p) for p in result.problems)
+    assert "'Lancashire' is not a comparator: write England average" in words
+    assert "give the comparator's figure" in words
+    assert "duplicate North West average for 2016/17: also on row 6" in words
+    assert Comparator.objects.count() == 0
+
+
+def test_export_writes_the_comparators_and_reimporting_changes_nothing(client, priya):
+    assert import_catalogue(workbook([]), by=priya).problems == []
+    from indicators.models import Indicator
+    from indicators.services import record_comparator
+
+    indicator = Indicator.objects.get(reference="SW01")
+    record_comparator(
+        indicator=indicator,
+        period=parse_period("Q3 2017/18"),
+        area="england",
+        value=Decimal("13.8"),
+        value_period="2016/17",
+    )
+    client.force_login(priya)
+    exported = client.get("/returns/catalogue/export.xlsx").content
+    sheet = load_workbook(io.BytesIO(exported))["Comparators"]
+    cells = [c.value for c in sheet[2]]
+    assert cells[:3] == ["SW01", "England average", "Q3 2017/18"]
+    # A number Excel shows as 13.8%, as the History sheet writes percentages.
+    assert cells[3] == pytest.approx(0.138) and "%" in sheet["D2"].number_format
+    assert cells[4] == "2016/17"
+    result = import_catalogue(exported, by=priya, dry_run=True)
+    assert result.problems == [] and result.total("comparators", "unchanged") == 1
+    # Edited in Excel (14.2% typed in the percent cell, which Excel stores as 0.142): the
+    # figure changes, and only that.
+    book = load_workbook(io.BytesIO(exported))
+    book["Comparators"]["D2"].value = 0.142
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_catalogue(buffer.getvalue(), by=priya)
+    assert result.problems == [] and result.total("comparators", "changed") == 1
+    assert Comparator.objects.get().value == Decimal("14.2")
+
+
+def test_a_workbook_made_before_the_comparators_sheet_imports_as_before(priya):
+    book = build_catalogue_workbook([indicator_row("SW01")], [], [])
+    del book["Comparators"]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_catalogue(buffer.getvalue(), by=priya)
+    assert result.problems == [] and result.count("created") == 1
