@@ -338,7 +338,7 @@ def download_workbook(request, year: str, period: str):
     quarter = quarter_from_url(year, period)
     lines = return_lines(editable_indicators(request.user), quarter)
     buffer = io.BytesIO()
-    build_workbook(lines, quarter).save(buffer)
+    build_workbook(lines, quarter, team=is_performance_team(request.user)).save(buffer)
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

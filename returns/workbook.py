@@ -10,13 +10,14 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.formatting import Unit
-from indicators.models import Commentary, Indicator, Value, ValueStatus
+from indicators.models import Commentary, Indicator, Value, ValueState, ValueStatus
 from indicators.numbers import FigureError, figure_problems, with_count
 from indicators.periods import FinancialQuarter
 from indicators.roles import is_performance_team
 from reporting.assessment import target_for, target_words
-from returns.lines import earlier_figures, editable_indicators
+from returns.lines import LOCKED_FOR_OFFICERS, earlier_figures, editable_indicators
 from returns.workflow import (
+    STATE_LABELS,
     Entry,
     Step,
     WorkflowError,
@@ -49,9 +50,12 @@ HEADERS = [
     "Causes",
     "Actions",
     "Count",
+    "State",
 ]
-# The Count column came last, after workbooks had been downloaded: one without it imports.
-FORMER_HEADERS = HEADERS[:-1]
+# Count and then State came last, after workbooks had been downloaded: those without them
+# import as they always did. State is written, never read: it says where each line is.
+FORMER_HEADERS = HEADERS[:-2]
+ACCEPTED_HEADERS = (HEADERS, HEADERS[:-1], FORMER_HEADERS)
 LOCKED = 6  # the first six columns describe the line and cannot be edited
 STATUS_BY_LABEL = {label.lower(): value for value, label in ValueStatus.choices}
 CELLS = {"value": "G", "missing_reason": "H", "count": "M"}  # where a figure's problem is
@@ -60,8 +64,9 @@ CELLS = {"value": "G", "missing_reason": "H", "count": "M"}  # where a figure's 
 # Writing ----------------------------------------------------------------------------------
 
 
-def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
-    """A sheet per section, a row per line of the return, the description locked."""
+def build_workbook(lines, quarter: FinancialQuarter, *, team: bool = False) -> Workbook:
+    """A sheet per section, a row per line of the return, the description locked; for an
+    officer (not `team`), lines waiting for the performance team are locked whole."""
     book = Workbook()
     guide = book.active
     guide.title = "Instructions"
@@ -72,6 +77,9 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
         "the Count column (or write 1,288/52.5 in Figure). Leave it empty and give a "
         "reason in 'Or why it is missing' when there is no figure.",
         "Status: Provisional, Estimate or Final. Issues, causes and actions may use Markdown.",
+        "State says where each line is: not started, draft, returned (with the reason), "
+        "submitted or signed off. Submitted and signed-off lines are waiting for the "
+        "performance team and cannot be changed here: their rows are locked.",
         "Do not change the grey columns or the sheet names. Upload the file on the return "
         "page, or ask the performance team to import it. Every cell is checked first: if "
         "any is wrong, nothing is saved and each problem is listed by sheet and cell.",
@@ -102,7 +110,9 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
             cells = _row(line)
             sheet.append([c.value if isinstance(c, NumberCell) else c for c in cells])
             row = sheet.max_row
-            status.add(f"I{row}")
+            waiting = line.state in LOCKED_FOR_OFFICERS and not team
+            if not waiting:
+                status.add(f"I{row}")
             for column in range(1, len(HEADERS) + 1):
                 cell = sheet.cell(row=row, column=column)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -110,7 +120,7 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
                     # openpyxl writes "=..." as a formula: keep it the text it is, as the
                     # import reads it back, and as text if the officer edits the cell.
                     cell.data_type, cell.quotePrefix = "s", True
-                if column <= LOCKED:
+                if column <= LOCKED or column == len(HEADERS) or waiting:
                     cell.fill = grey
                 else:
                     cell.protection = Protection(locked=False)
@@ -124,9 +134,11 @@ def build_workbook(lines, quarter: FinancialQuarter) -> Workbook:
         sheet.protection.formatColumns = False
         sheet.protection.formatRows = False
         sheet.protection.autoFilter = False  # the filter works on the protected sheet
-        sheet.auto_filter.ref = f"A1:M{sheet.max_row}"
+        sheet.auto_filter.ref = f"A1:N{sheet.max_row}"
         for letter, width in zip(
-            "ABCDEFGHIJKLM", (11, 50, 14, 12, 36, 24, 14, 24, 12, 40, 40, 40, 12), strict=True
+            "ABCDEFGHIJKLMN",
+            (11, 50, 14, 12, 36, 24, 14, 24, 12, 40, 40, 40, 12, 30),
+            strict=True,
         ):
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "C2"
@@ -165,7 +177,18 @@ def _row(line) -> list:
         note.causes if note else "",
         note.actions if note else "",
         count,
+        _state(line),
     ]
+
+
+def _state(line) -> str:
+    """Where the line is, in words, for the State column."""
+    words = STATE_LABELS[line.state]
+    if line.state == ValueState.RETURNED and line.value is not None and line.value.return_reason:
+        return f"{words}: {line.value.return_reason}"
+    if line.state in LOCKED_FOR_OFFICERS:
+        return f"{words}: waiting for the performance team (locked)"
+    return words
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -204,8 +227,10 @@ def parse_workbook(
         if name == "Instructions":
             continue
         found = [_text(c) for c in rows[0][: len(HEADERS)]] if rows else []
-        if found in (HEADERS, FORMER_HEADERS, [*FORMER_HEADERS, ""]):
-            count_column = len(found) == len(HEADERS) and found[-1] == HEADERS[-1]
+        while len(found) > len(FORMER_HEADERS) and found[-1] == "":
+            found.pop()  # an empty heading after the last column is no column
+        if found in ACCEPTED_HEADERS:
+            count_column = len(found) > 12 and found[12] == "Count"
         else:
             problems.append(
                 Problem(name, "A1", "", "the columns are not those of the return workbook")

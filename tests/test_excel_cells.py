@@ -149,7 +149,7 @@ def test_blank_rows_a_renamed_sheet_and_extra_columns_change_nothing(client, ali
     def retype(book):
         sheet = book["Start Well"]
         sheet.insert_rows(3)  # a blank row between the lines
-        sheet["N1"], sheet["N2"] = "My notes", "checked"  # after the last column, Count
+        sheet["O1"], sheet["O2"] = "My notes", "checked"  # after the last column, State
         sheet.title = "Figures Q3"
 
     response = upload_return(

@@ -338,3 +338,47 @@ def test_the_check_refuses_a_cell_at_the_last_cell_of_a_sheet_without_reading_it
     lying = lying.replace(b"<c><v>1</v></c>", b"<c/>" * 101)
     with pytest.raises(ImportRefused, match="reaches column CW"):
         check_file(_zip({**MINIMAL, "xl/worksheets/sheet1.xml": lying}))
+
+
+def test_the_state_column_says_where_each_line_is_and_locks_what_waits_for_the_team(
+    client, alice, priya, return_for_alice
+):
+    from returns.workflow import Entry, return_figure, save_entry
+
+    contacts, referral, visits = return_for_alice
+    q3 = parse_period("Q3 2017/18")
+    save_entry(indicator=contacts, period=q3, entry=Entry(Decimal("8632")), by=alice, submit=True)
+    sent_back = save_entry(
+        indicator=referral, period=q3, entry=Entry(Decimal("34.8")), by=alice, submit=True
+    )
+    return_figure(value=sent_back, reason="Check against the LCS extract", by=priya)
+    data = download(client, alice)
+    sheet = load_workbook(io.BytesIO(data))["Start Well"]
+    assert sheet["N1"].value == "State"
+    assert sheet["N2"].value == "Submitted: waiting for the performance team (locked)"
+    assert sheet["N3"].value == "Returned: Check against the LCS extract"
+    assert load_workbook(io.BytesIO(data))["Live Well"]["N2"].value == "Not started"
+    # The submitted line is locked whole; the returned one is open to correct.
+    assert all(cell.protection.locked for cell in sheet[2])
+    assert not sheet["G3"].protection.locked and sheet["N3"].protection.locked
+    # Imported back as it is, nothing changes; the State column is never read.
+    result = import_figures(data, by=alice)
+    assert result.problems == [] and result.changed == 0
+    # A submitted line changed anyway (the sheet unprotected) is refused at its cell.
+    edited = fill(data, {("Start Well", "G2"): "9,000", ("Start Well", "N2"): "Draft"})
+    result = import_figures(edited, by=alice)
+    assert [(p.sheet, p.cell) for p in result.problems] == [("Start Well", "G2")]
+    assert "is submitted; the performance team must return it first" in str(result.problems[0])
+    assert Value.objects.get(indicator=contacts, is_current=True).value == Decimal("8632")
+
+
+def test_a_workbook_downloaded_before_the_state_column_imports(client, alice, return_for_alice):
+    data = download(client, alice)
+    book = load_workbook(io.BytesIO(data))
+    for sheet in book.worksheets[1:]:
+        sheet.delete_cols(14)
+    book["Start Well"]["G2"] = "8,632"
+    out = io.BytesIO()
+    book.save(out)
+    result = import_figures(out.getvalue(), by=alice)
+    assert (result.problems, result.created) == ([], 1)

@@ -246,6 +246,7 @@ def test_return_workbook_prefills_figures_as_numbers_and_counts_in_their_own_col
         "Causes",
         "Actions",
         "Count",
+        "State",
     ]
     figures = {row[0].value: (row[6], row[12]) for row in sheet.iter_rows(min_row=2)}
     expected = {
@@ -268,7 +269,7 @@ def test_return_workbook_prefills_figures_as_numbers_and_counts_in_their_own_col
         if count is not None:
             assert (count_cell.data_type, count_cell.number_format) == ("n", "#,##0")
         assert not count_cell.protection.locked
-    assert sheet.auto_filter.ref == f"A1:M{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
     assert sheet.protection.sheet and not sheet.protection.autoFilter
 
 
