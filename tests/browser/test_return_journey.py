@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from indicators.models import Indicator, Section, Service
+from indicators.models import Indicator, Section, Service, Value
 from tests.browser.conftest import axe_violations, screenshot
 
 PASSWORD = "correct-horse-battery"
@@ -19,6 +19,16 @@ def sign_in(page, site, username):
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
+
+
+def look_at_both_widths(page, name: str) -> None:
+    """Accessible, and no wider than the screen, on a desktop and on a phone."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"{name}-{width}")
+        assert axe_violations(page) == [], width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_return_from_entry_to_publication(
@@ -76,6 +86,20 @@ def test_return_from_entry_to_publication(
     page.fill("#id_l1-causes", "A change in how re-referrals are counted.")
     page.fill("#id_l1-actions", "Recount from the LCS extract by the end of January.")
     page.get_by_role("button", name="Submit to the performance team").click()
+    # Before anything is submitted, the officer checks what will go.
+    page.get_by_role("heading", name="Check your figures before submitting them").wait_for()
+    checked = page.locator(".govuk-summary-list").first
+    assert "34.8%" in checked.inner_text() and "On track" in checked.inner_text()
+    assert "12.0%" in checked.inner_text() and "Requires improvement" in checked.inner_text()
+    assert not Value.objects.exists()
+    look_at_both_widths(page, "return-check")
+    # "Change" goes back to that line with everything typed still there.
+    page.get_by_role("button", name="Change SW05 Q3 2017/18").click()
+    page.wait_for_url("**#id_l1-value")
+    assert page.input_value("#id_l1-value") == "12.0%"
+    assert page.input_value("#id_l1-causes") == "A change in how re-referrals are counted."
+    page.get_by_role("button", name="Submit to the performance team").click()
+    page.get_by_role("button", name="Submit these 2 figures").click()
     page.get_by_text("2 figures submitted.").wait_for()
     sign_out(page)
 
@@ -97,7 +121,8 @@ def test_return_from_entry_to_publication(
     page.goto(f"{site}/returns/2017-18/Q3/")
     page.fill("#id_l1-value", "21.0%")
     page.get_by_role("button", name="Submit to the performance team").click()
-    page.get_by_text("figure submitted.").wait_for()
+    page.get_by_role("button", name="Submit this figure").click()
+    page.get_by_text("1 figure submitted.").wait_for()
     sign_out(page)
 
     # The team signs both off and publishes the quarter.
