@@ -4,6 +4,7 @@ returns, signs off and publishes them."""
 import copy
 import io
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,9 @@ from indicators.formatting import Unit
 from indicators.models import Indicator, Value, ValueState, ValueStatus
 from indicators.numbers import FigureError, parse_figure
 from indicators.periods import parse_period
-from indicators.rag import rate
+from indicators.rag import Direction, direction_of_travel, rate
 from indicators.roles import is_performance_team
+from indicators.tables import rag_badge
 from reporting.assessment import target_for, target_words
 from returns.forms import LineForm, UploadForm
 from returns.lines import (
@@ -204,7 +206,7 @@ class Checked:
     prefix: str
     line: ReturnLine
     row: Value
-    rating: object
+    rating: str  # the badge, in words as well as colour
     commentary: str
 
 
@@ -251,7 +253,8 @@ def _check(forms_, team: bool) -> tuple[list[Checked], list[tuple[str, ReturnLin
                 line.indicator.tolerance,
             )
             text = " ".join(part for part in form.entry().text if part)
-            submitting.append(Checked(form.prefix, line, row, rating, text))
+            badge = rag_badge(rating) if row.value is not None else ""
+            submitting.append(Checked(form.prefix, line, row, badge, text))
         elif line.state in {NOT_STARTED, ValueState.DRAFT, ValueState.RETURNED}:
             left.append((form.prefix, line))
     return submitting, left
@@ -318,6 +321,8 @@ def review(request, year: str, period: str):
             "by_service": by_service,
             "total": total,
             "lines": shown,
+            "rows": [_review_row(line) for line in shown],
+            "can_sign_off": any(line.state == ValueState.SUBMITTED for line in shown),
             "counts": [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS],
             "to_publish": counts.get("signed_off", 0),
             "held_back": [
@@ -332,6 +337,47 @@ def review(request, year: str, period: str):
             "nav": "returns",
         },
     )
+
+
+def _review_row(line: ReturnLine) -> dict:
+    """What the team reads beside a line to judge it: target, rating, the figure before
+    and the change from it, and the commentary."""
+    indicator, value = line.indicator, line.value
+    target = target_for(indicator, line.period)
+    row = {"line": line, "target": target_words(indicator, line.period, target)}
+    if value is None:
+        return row
+    rating = rate(
+        value.value, target.spec() if target else None, indicator.polarity_enum, indicator.tolerance
+    )
+    row["rating"] = rag_badge(rating) if value.value is not None else ""
+    earlier = earlier_figures(line, 1)
+    if earlier:
+        row["previous"] = previous = earlier[-1]
+        row["change"] = _change_words(indicator, value.value, previous.value)
+    return row
+
+
+def _change_words(indicator, now, before) -> str:
+    """ "Up 4.2 points, improving": how far and which way a figure moved, to the places
+    it is printed to."""
+    if now is None or before is None:
+        return ""
+    quantum = Decimal(1).scaleb(-(indicator.decimal_places or 0))
+    difference = abs(now - before).quantize(quantum, rounding=ROUND_HALF_UP)
+    if difference == 0:
+        return "No change"
+    if indicator.unit in (Unit.MONEY, Unit.DAYS):
+        amount = indicator.format(difference)
+    else:
+        amount = f"{difference:,}" + (" points" if indicator.unit == Unit.PERCENTAGE else "")
+    words = f"{'Up' if now > before else 'Down'} {amount}"
+    direction = direction_of_travel(
+        now, before, indicator.polarity_enum, decimal_places=indicator.decimal_places
+    )
+    if direction in (Direction.IMPROVING, Direction.WORSENING):
+        words += f", {direction.label.lower()}"
+    return words
 
 
 def _filters(request) -> str:

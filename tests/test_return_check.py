@@ -166,3 +166,13 @@ def test_nothing_to_submit_says_so(client, measures, alice):
     client.force_login(alice)
     response = client.post(FORM, {**form_data(client), "submit": "1"}, follow=True)
     assert "Nothing had changed, so nothing was submitted." in words(response.text)
+
+
+def test_what_was_typed_is_carried_as_text_not_markup(client, measures, alice):
+    client.force_login(alice)
+    typed = '"><script>alert(1)</script>'
+    checked = check_page(client, **{"l0-value": "34.8%", "l0-issues": typed})
+    assert "<script>alert" not in checked.text
+    assert hidden_fields(checked.text)["l0-issues"] == typed
+    client.post(FORM, {**hidden_fields(checked.text), "confirm": "1"})
+    assert Value.objects.get().commentary.issues == typed

@@ -106,12 +106,17 @@ def test_return_from_entry_to_publication(
     # The performance team returns one figure with a reason.
     sign_in(page, site, "priya")
     page.goto(f"{site}/returns/2017-18/Q3/review/")
-    page.select_option("#line_key", label="SW05 Q3 2017/18: 12.0%")
-    page.fill("#reason", "12% looks low: check the LCS extract")
-    page.get_by_role("button", name="Return the figure").click()
+    row = page.locator("tr", has_text="SW05 · Q3 2017/18")
+    assert "Requires improvement" in row.inner_text()
+    row.get_by_text("A change in how re-referrals are counted.").first.click()  # the details
+    assert row.get_by_text("Recount from the LCS extract").is_visible()
+    row.get_by_text("Return SW05 Q3 2017/18 to its officer").click()
+    look_at_both_widths(page, "return-review")
+    row.get_by_label("Why are you returning SW05 Q3 2017/18?").fill(
+        "12% looks low: check the LCS extract"
+    )
+    row.get_by_role("button", name="Return SW05 Q3 2017/18").click()
     page.get_by_text("SW05 Q3 2017/18 returned to its officer.").wait_for()
-    screenshot(page, "return-review")
-    assert axe_violations(page) == []
     sign_out(page)
 
     # The officer sees why, corrects it and resubmits.
@@ -128,8 +133,11 @@ def test_return_from_entry_to_publication(
     # The team signs both off and publishes the quarter.
     sign_in(page, site, "priya")
     page.goto(f"{site}/returns/2017-18/Q3/review/")
-    for box in page.locator("input[name=line]").all():
-        box.check()
+    page.get_by_label("Select all").check()
+    assert all(box.is_checked() for box in page.locator("input[name=line]").all())
+    page.get_by_label("Sign off SW02 Q3 2017/18").uncheck()
+    assert page.evaluate("document.querySelector('#select-all').indeterminate")
+    page.get_by_label("Select all").check()
     page.get_by_role("button", name="Sign off the chosen figures").click()
     page.get_by_text("2 figures signed off.").wait_for()
     page.get_by_label("I have checked what is not yet signed off").check()
