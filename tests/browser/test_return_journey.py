@@ -153,3 +153,36 @@ def test_return_from_entry_to_publication(
     page.get_by_role("link", name="Contacts that lead to a referral").click()
     assert page.locator("strong", has_text="police").count() == 1
     assert Indicator.objects.count() == 2
+
+
+def test_the_check_page_lists_what_stays_behind_and_going_back_keeps_it(
+    live_server, transactional_db, page, alice
+):
+    section = Section.objects.create(name="Start Well", order=1)
+    service = Service.objects.create(name="Children's Social Care")
+    from indicators.services import save_indicator
+
+    for reference, title in (("SW02", "Contacts"), ("SW05", "Re-referrals")):
+        save_indicator(
+            reference=reference,
+            title=title,
+            unit="percentage",
+            decimal_places=1,
+            polarity="high",
+            frequency="quarterly",
+            section=section,
+            service=service,
+            owner=alice,
+        )
+    sign_in(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/returns/2017-18/Q3/")
+    page.fill("#id_l0-value", "34.8%")
+    page.fill("#id_l0-issues", "Line one\nLine two")
+    page.get_by_role("button", name="Submit to the performance team").click()
+    left = page.locator(".govuk-summary-list").nth(1)
+    assert "Re-referrals" in left.inner_text() and "Not started" in left.inner_text()
+    look_at_both_widths(page, "return-check-not-submitted")
+    page.get_by_role("button", name="Go back").click()
+    assert page.input_value("#id_l0-value") == "34.8%"
+    assert page.input_value("#id_l0-issues") == "Line one\nLine two"
+    assert not Value.objects.exists()
