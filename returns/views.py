@@ -1,7 +1,10 @@
 """The period return pages: officers enter and submit figures, the performance team
 returns, signs off and publishes them."""
 
+import copy
 import io
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from indicators.formatting import Unit
-from indicators.models import Indicator, ValueStatus
+from indicators.models import Indicator, Value, ValueState, ValueStatus
 from indicators.numbers import FigureError, parse_figure
 from indicators.periods import parse_period
-from indicators.rag import rate
+from indicators.rag import Direction, direction_of_travel, rate
 from indicators.roles import is_performance_team
+from indicators.tables import rag_badge
 from reporting.assessment import target_for, target_words
 from returns.forms import LineForm, UploadForm
 from returns.lines import (
@@ -30,10 +34,14 @@ from returns.lines import (
 )
 from returns.workbook import build_workbook, import_figures
 from returns.workflow import (
+    NOT_STARTED,
     STATE_LABELS,
     EditConflict,
+    ReturnLine,
     WorkflowError,
     announce_submission,
+    commentary_of,
+    plan_entry,
     publish_quarter,
     return_figure,
     return_lines,
@@ -123,22 +131,32 @@ def return_form(request, year: str, period: str):
             else LineForm(prefix=f"l{n}", line=line, initial=_initial(line))
             for n, line in enumerate(lines)
         ]
-        submit = "submit" in request.POST
-        if all(f.is_valid() for f in forms_ if f.is_bound):
-            try:
-                with transaction.atomic():
-                    rows = _save_lines(forms_, request.user, submit)
-                    if submit:
-                        announce_submission(values=rows, by=request.user, quarter=quarter)
-                saved = len(rows)
-            except (EditConflict, WorkflowError, ValidationError) as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                verb = "submitted" if submit else "saved as a draft"
-                if saved:
-                    messages.success(request, f"{saved} figure{'s' if saved != 1 else ''} {verb}.")
+        # "submit" asks for the check page; "confirm" (from it) submits; "back" returns
+        # to the form with what was typed, carried in the check page's hidden fields.
+        submit = "confirm" in request.POST
+        if all(f.is_valid() for f in forms_ if f.is_bound) and "back" not in request.POST:
+            if "submit" in request.POST:
+                try:
+                    submitting, left = _check(forms_, team)
+                except (EditConflict, WorkflowError, ValidationError) as error:
+                    messages.error(request, " ".join(error.messages))
                 else:
-                    messages.info(request, "Nothing had changed, so nothing was saved.")
+                    if submitting:
+                        return render(
+                            request,
+                            "returns/return_check.html",
+                            {
+                                "quarter": quarter,
+                                "submitting": submitting,
+                                "left": left,
+                                "forms": [f for f in forms_ if f.is_bound],
+                                "url_args": quarter_url_args(quarter),
+                                "nav": "returns",
+                            },
+                        )
+                    messages.info(request, "Nothing had changed, so nothing was submitted.")
+                    return redirect("returns:form", *quarter_url_args(quarter))
+            elif _save(request, forms_, quarter, submit=submit):
                 return redirect("returns:form", *quarter_url_args(quarter))
     else:
         forms_ = [
@@ -159,6 +177,87 @@ def return_form(request, year: str, period: str):
             "nav": "returns",
         },
     )
+
+
+def _save(request, forms_, quarter, *, submit: bool) -> bool:
+    """Save (or submit) every line posted, all or none; False, with the reason told, if
+    the workflow refused."""
+    try:
+        with transaction.atomic():
+            rows = _save_lines(forms_, request.user, submit)
+            if submit:
+                announce_submission(values=rows, by=request.user, quarter=quarter)
+    except (EditConflict, WorkflowError, ValidationError) as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    saved = len(rows)
+    verb = "submitted" if submit else "saved as a draft"
+    if saved:
+        messages.success(request, f"{saved} figure{'s' if saved != 1 else ''} {verb}.")
+    else:
+        messages.info(request, "Nothing had changed, so nothing was saved.")
+    return True
+
+
+@dataclass
+class Checked:
+    """One line as submitting it would leave it, for the check page."""
+
+    prefix: str
+    line: ReturnLine
+    row: Value
+    rating: str  # the badge, in words as well as colour
+    commentary: str
+
+
+def _detached(value: Value | None) -> Value | None:
+    """A copy of a held revision that planning may change without touching the page's
+    own (its commentary copied too, as planning rewrites that in place)."""
+    if value is None:
+        return None
+    twin = copy.copy(value)
+    note = commentary_of(value)
+    if note is not None:
+        twin._state.fields_cache["commentary"] = copy.copy(note)
+    return twin
+
+
+def _check(forms_, team: bool) -> tuple[list[Checked], list[tuple[str, ReturnLine]]]:
+    """What submitting the posted lines would do, planned by the workflow without writing:
+    the lines it would submit, and those not started, draft or returned it would leave.
+    Raises what submitting would refuse, so the form can say so before the check page."""
+    submitting, left = [], []
+    for form in forms_:
+        line = form.line
+        step = None
+        if form.is_bound and not form.cleaned_data["blank"]:
+            expected = form.cleaned_data.get("version") or 0
+            if line.value is not None and line.value.version != expected:
+                raise EditConflict(line.value)
+            step = plan_entry(
+                indicator=line.indicator,
+                period=line.period,
+                current=_detached(line.value),
+                entry=form.entry(),
+                submit=True,
+                team=team,
+            )
+        if step is not None and step.row is not None:
+            row = step.row
+            row.indicator = line.indicator
+            target = target_for(line.indicator, line.period)
+            rating = rate(
+                row.value,
+                target.spec() if target else None,
+                line.indicator.polarity_enum,
+                line.indicator.tolerance,
+            )
+            text = " ".join(part for part in form.entry().text if part)
+            badge = rag_badge(rating) if row.value is not None else ""
+            submitting.append(Checked(form.prefix, line, row, badge, text))
+        elif line.state in {NOT_STARTED, ValueState.DRAFT, ValueState.RETURNED}:
+            left.append((form.prefix, line))
+    return submitting, left
 
 
 def _save_lines(forms_, user, submit: bool) -> list:
@@ -222,6 +321,8 @@ def review(request, year: str, period: str):
             "by_service": by_service,
             "total": total,
             "lines": shown,
+            "rows": [_review_row(line) for line in shown],
+            "can_sign_off": any(line.state == ValueState.SUBMITTED for line in shown),
             "counts": [(key, STATE_LABELS[key], counts[key]) for key in STATE_LABELS],
             "to_publish": counts.get("signed_off", 0),
             "held_back": [
@@ -236,6 +337,47 @@ def review(request, year: str, period: str):
             "nav": "returns",
         },
     )
+
+
+def _review_row(line: ReturnLine) -> dict:
+    """What the team reads beside a line to judge it: target, rating, the figure before
+    and the change from it, and the commentary."""
+    indicator, value = line.indicator, line.value
+    target = target_for(indicator, line.period)
+    row = {"line": line, "target": target_words(indicator, line.period, target)}
+    if value is None:
+        return row
+    rating = rate(
+        value.value, target.spec() if target else None, indicator.polarity_enum, indicator.tolerance
+    )
+    row["rating"] = rag_badge(rating) if value.value is not None else ""
+    earlier = earlier_figures(line, 1)
+    if earlier:
+        row["previous"] = previous = earlier[-1]
+        row["change"] = _change_words(indicator, value.value, previous.value)
+    return row
+
+
+def _change_words(indicator, now, before) -> str:
+    """ "Up 4.2 points, improving": how far and which way a figure moved, to the places
+    it is printed to."""
+    if now is None or before is None:
+        return ""
+    quantum = Decimal(1).scaleb(-(indicator.decimal_places or 0))
+    difference = abs(now - before).quantize(quantum, rounding=ROUND_HALF_UP)
+    if difference == 0:
+        return "No change"
+    if indicator.unit in (Unit.MONEY, Unit.DAYS):
+        amount = indicator.format(difference)
+    else:
+        amount = f"{difference:,}" + (" points" if indicator.unit == Unit.PERCENTAGE else "")
+    words = f"{'Up' if now > before else 'Down'} {amount}"
+    direction = direction_of_travel(
+        now, before, indicator.polarity_enum, decimal_places=indicator.decimal_places
+    )
+    if direction in (Direction.IMPROVING, Direction.WORSENING):
+        words += f", {direction.label.lower()}"
+    return words
 
 
 def _filters(request) -> str:

@@ -76,7 +76,7 @@ def line_form(client, **fields) -> dict:
 def post_line(client, submit=False, **fields):
     data = line_form(client, **fields)
     if submit:
-        data["submit"] = "1"
+        data["confirm"] = "1"
     response = client.post(FORM, data)
     assert response.status_code == 302, seen(response.text)[:2000]
     return response
@@ -287,7 +287,7 @@ def test_the_message_counts_only_the_lines_that_changed(client, published, make_
     make_indicator(owner=alice, reference="SW06")
     client.force_login(alice)
     data = line_form(client)
-    data.update({"l1-value": "7", "l1-status": "final", "submit": "1"})
+    data.update({"l1-value": "7", "l1-status": "final", "confirm": "1"})
     response = client.post(FORM, data, follow=True)
     text = seen(response.content.decode())
     assert "figure submitted" in text or "figures submitted" in text, text[:3000]

@@ -49,7 +49,7 @@ def measure(make_indicator, alice, bob, priya):
 
 def submit_as_alice(client, alice):
     client.force_login(alice)
-    data = {"l0-status": "final", "l0-value": "34.8%", "l0-missing_reason": "", "submit": "1"}
+    data = {"l0-status": "final", "l0-value": "34.8%", "l0-missing_reason": "", "confirm": "1"}
     return client.post(FORM, data)
 
 
@@ -137,7 +137,7 @@ def test_a_notice_switched_off_is_not_sent_and_a_mandatory_one_is(
                 "l0-value": "31%",
                 "l0-missing_reason": "",
                 "l0-version": str(value.version),
-                "submit": "1",
+                "confirm": "1",
             },
         )
     assert response.status_code == 302

@@ -83,7 +83,7 @@ def test_officer_saves_a_draft_then_submits(client, returns, alice):
     assert response.status_code == 302
     value = Value.objects.get()
     assert (value.value, value.state, value.indicator.reference) == (Decimal("34.8"), "draft", "A1")
-    data = {**line_data(value="34.8%", version=str(value.version)), "submit": "1"}
+    data = {**line_data(value="34.8%", version=str(value.version)), "confirm": "1"}
     client.post(FORM, data)
     assert Value.objects.get().state == "submitted"
 
@@ -222,5 +222,5 @@ def test_a_figure_that_requires_improvement_needs_causes_and_actions_to_be_submi
     assert client.post(FORM, {**line_data(value="20%"), "save": "1"}).status_code == 302
     version = str(Value.objects.get().version)
     data = line_data(value="20%", causes="Staff vacancies", actions="Agency cover", version=version)
-    assert client.post(FORM, {**data, "submit": "1"}).status_code == 302
+    assert client.post(FORM, {**data, "confirm": "1"}).status_code == 302
     assert Value.objects.get().state == "submitted"

@@ -1,8 +1,11 @@
 """Template filters: Markdown commentary rendered safely."""
 
+import html as html_lib
+
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from indicators.tables import rag_badge
@@ -20,6 +23,12 @@ DOCUMENT_TAGS = ALLOWED_TAGS | {"h3", "h4", "table", "thead", "tbody", "tr", "th
 def markdown(text: str) -> str:
     """Markdown to HTML with raw HTML and scripts removed; links kept, made safe."""
     return _clean(markdown_lib.markdown(text or "", extensions=["sane_lists"]), ALLOWED_TAGS)
+
+
+@register.filter
+def markdown_text(text: str) -> str:
+    """Markdown as the plain words a reader sees, for a short excerpt (escaped as usual)."""
+    return html_lib.unescape(strip_tags(markdown_lib.markdown(text or ""))).strip()
 
 
 @register.filter

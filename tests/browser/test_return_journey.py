@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from indicators.models import Indicator, Section, Service
+from indicators.models import Indicator, Section, Service, Value
 from tests.browser.conftest import axe_violations, screenshot
 
 PASSWORD = "correct-horse-battery"
@@ -19,6 +19,16 @@ def sign_in(page, site, username):
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
+
+
+def look_at_both_widths(page, name: str) -> None:
+    """Accessible, and no wider than the screen, on a desktop and on a phone."""
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"{name}-{width}")
+        assert axe_violations(page) == [], width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_return_from_entry_to_publication(
@@ -76,18 +86,37 @@ def test_return_from_entry_to_publication(
     page.fill("#id_l1-causes", "A change in how re-referrals are counted.")
     page.fill("#id_l1-actions", "Recount from the LCS extract by the end of January.")
     page.get_by_role("button", name="Submit to the performance team").click()
+    # Before anything is submitted, the officer checks what will go.
+    page.get_by_role("heading", name="Check your figures before submitting them").wait_for()
+    checked = page.locator(".govuk-summary-list").first
+    assert "34.8%" in checked.inner_text() and "On track" in checked.inner_text()
+    assert "12.0%" in checked.inner_text() and "Requires improvement" in checked.inner_text()
+    assert not Value.objects.exists()
+    look_at_both_widths(page, "return-check")
+    # "Change" goes back to that line with everything typed still there.
+    page.get_by_role("button", name="Change SW05 Q3 2017/18").click()
+    page.wait_for_url("**#id_l1-value")
+    assert page.input_value("#id_l1-value") == "12.0%"
+    assert page.input_value("#id_l1-causes") == "A change in how re-referrals are counted."
+    page.get_by_role("button", name="Submit to the performance team").click()
+    page.get_by_role("button", name="Submit these 2 figures").click()
     page.get_by_text("2 figures submitted.").wait_for()
     sign_out(page)
 
     # The performance team returns one figure with a reason.
     sign_in(page, site, "priya")
     page.goto(f"{site}/returns/2017-18/Q3/review/")
-    page.select_option("#line_key", label="SW05 Q3 2017/18: 12.0%")
-    page.fill("#reason", "12% looks low: check the LCS extract")
-    page.get_by_role("button", name="Return the figure").click()
+    row = page.locator("tr", has_text="SW05 · Q3 2017/18")
+    assert "Requires improvement" in row.inner_text()
+    row.get_by_text("A change in how re-referrals are counted.").first.click()  # the details
+    assert row.get_by_text("Recount from the LCS extract").is_visible()
+    row.get_by_text("Return SW05 Q3 2017/18 to its officer").click()
+    look_at_both_widths(page, "return-review")
+    row.get_by_label("Why are you returning SW05 Q3 2017/18?").fill(
+        "12% looks low: check the LCS extract"
+    )
+    row.get_by_role("button", name="Return SW05 Q3 2017/18").click()
     page.get_by_text("SW05 Q3 2017/18 returned to its officer.").wait_for()
-    screenshot(page, "return-review")
-    assert axe_violations(page) == []
     sign_out(page)
 
     # The officer sees why, corrects it and resubmits.
@@ -97,14 +126,18 @@ def test_return_from_entry_to_publication(
     page.goto(f"{site}/returns/2017-18/Q3/")
     page.fill("#id_l1-value", "21.0%")
     page.get_by_role("button", name="Submit to the performance team").click()
-    page.get_by_text("figure submitted.").wait_for()
+    page.get_by_role("button", name="Submit this figure").click()
+    page.get_by_text("1 figure submitted.").wait_for()
     sign_out(page)
 
     # The team signs both off and publishes the quarter.
     sign_in(page, site, "priya")
     page.goto(f"{site}/returns/2017-18/Q3/review/")
-    for box in page.locator("input[name=line]").all():
-        box.check()
+    page.get_by_label("Select all").check()
+    assert all(box.is_checked() for box in page.locator("input[name=line]").all())
+    page.get_by_label("Sign off SW02 Q3 2017/18").uncheck()
+    assert page.evaluate("document.querySelector('#select-all').indeterminate")
+    page.get_by_label("Select all").check()
     page.get_by_role("button", name="Sign off the chosen figures").click()
     page.get_by_text("2 figures signed off.").wait_for()
     page.get_by_label("I have checked what is not yet signed off").check()
@@ -120,3 +153,36 @@ def test_return_from_entry_to_publication(
     page.get_by_role("link", name="Contacts that lead to a referral").click()
     assert page.locator("strong", has_text="police").count() == 1
     assert Indicator.objects.count() == 2
+
+
+def test_the_check_page_lists_what_stays_behind_and_going_back_keeps_it(
+    live_server, transactional_db, page, alice
+):
+    section = Section.objects.create(name="Start Well", order=1)
+    service = Service.objects.create(name="Children's Social Care")
+    from indicators.services import save_indicator
+
+    for reference, title in (("SW02", "Contacts"), ("SW05", "Re-referrals")):
+        save_indicator(
+            reference=reference,
+            title=title,
+            unit="percentage",
+            decimal_places=1,
+            polarity="high",
+            frequency="quarterly",
+            section=section,
+            service=service,
+            owner=alice,
+        )
+    sign_in(page, live_server.url, "alice")
+    page.goto(f"{live_server.url}/returns/2017-18/Q3/")
+    page.fill("#id_l0-value", "34.8%")
+    page.fill("#id_l0-issues", "Line one\nLine two")
+    page.get_by_role("button", name="Submit to the performance team").click()
+    left = page.locator(".govuk-summary-list").nth(1)
+    assert "Re-referrals" in left.inner_text() and "Not started" in left.inner_text()
+    look_at_both_widths(page, "return-check-not-submitted")
+    page.get_by_role("button", name="Go back").click()
+    assert page.input_value("#id_l0-value") == "34.8%"
+    assert page.input_value("#id_l0-issues") == "Line one\nLine two"
+    assert not Value.objects.exists()
