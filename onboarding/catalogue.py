@@ -528,16 +528,16 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes, failed):
         fields["note"] = row.read("Note", lambda c: cells.length(cell_text(c), Target, "note"))
         if row.bad:
             continue
-        key = (reference, year, period)
-        if key in seen:
-            sheet.problem(
-                "Year",
-                number,
-                reference,
-                f"duplicate target for {period or year}: also on row {seen[key]}",
-            )
+        if not _once(
+            seen,
+            (reference, year, period),
+            sheet,
+            "Year",
+            number,
+            reference,
+            f"target for {period or year}",
+        ):
             continue
-        seen[key] = number
         target = held.get((indicator.pk, year, period)) if indicator.pk else None
         old_row = target_row(target, reference) if target else None
         target = target or Target(indicator=indicator, year=year, period=period)
@@ -556,15 +556,14 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes, failed):
             continue
         if reference in failed:
             continue
-        plan = plans[reference]
-        if old_row is None:
-            plan.targets["created"] += 1
-            writes.new_targets.append(target)
-        elif old_row != target_row(target, reference):
-            plan.targets["changed"] += 1
-            writes.changed_targets.append(target)
-        else:
-            plan.targets["unchanged"] += 1
+        _tally(
+            plans[reference].targets,
+            target,
+            old_row,
+            target_row(target, reference),
+            writes.new_targets,
+            writes.changed_targets,
+        )
 
 
 def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed):
@@ -612,16 +611,16 @@ def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed
         )
         if row.bad or reference in failed:
             continue
-        key = (reference, area, period)
-        if key in seen:
-            sheet.problem(
-                "Period",
-                number,
-                reference,
-                f"duplicate {AREA_WORDS[area]} for {period}: also on row {seen[key]}",
-            )
+        if not _once(
+            seen,
+            (reference, area, period),
+            sheet,
+            "Period",
+            number,
+            reference,
+            f"{AREA_WORDS[area]} for {period}",
+        ):
             continue
-        seen[key] = number
         comparator = held.get((indicator.pk, area, period)) if indicator.pk else None
         old_row = comparator_row(comparator, reference) if comparator else None
         comparator = comparator or Comparator(
@@ -632,15 +631,36 @@ def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed
             period_end=period.end,
         )
         comparator.value, comparator.value_period = value, own
-        plan = plans[reference]
-        if old_row is None:
-            plan.comparators["created"] += 1
-            writes.new_comparators.append(comparator)
-        elif old_row != comparator_row(comparator, reference):
-            plan.comparators["changed"] += 1
-            writes.changed_comparators.append(comparator)
-        else:
-            plan.comparators["unchanged"] += 1
+        _tally(
+            plans[reference].comparators,
+            comparator,
+            old_row,
+            comparator_row(comparator, reference),
+            writes.new_comparators,
+            writes.changed_comparators,
+        )
+
+
+def _once(seen: dict, key, sheet, column: str, number: int, reference: str, what: str) -> bool:
+    """Whether this is the first row with `key`; a second is refused naming the first."""
+    if key in seen:
+        sheet.problem(column, number, reference, f"duplicate {what}: also on row {seen[key]}")
+        return False
+    seen[key] = number
+    return True
+
+
+def _tally(counts: dict, row, old: list | None, new: list, created: list, changed: list):
+    """Count a planned row as created, changed or unchanged (by its sheet cells, before and
+    after), and list it for writing when it is one of the first two."""
+    if old is None:
+        counts["created"] += 1
+        created.append(row)
+    elif old != new:
+        counts["changed"] += 1
+        changed.append(row)
+    else:
+        counts["unchanged"] += 1
 
 
 class _Row:
