@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from indicators.periods import FINANCIAL_QUARTER, parse_period
 from meetings.models import (
+    QUEUED_STAGE,
     AgendaItem,
     Appendix,
     Attendance,
@@ -95,7 +96,7 @@ def _issue(meeting: Meeting, items: list[AgendaItem], kind: str, *, at_once=Fals
         number=meeting.issues.count() + 1,
         kind=kind,
         items=[item.number for item in items],
-        stage="Waiting for the task worker",
+        stage=QUEUED_STAGE,
     )
     if at_once:
         render_issue.call(issue.pk)

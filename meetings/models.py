@@ -411,6 +411,10 @@ class IssueKind(models.TextChoices):
     SUPPLEMENT = "supplement", "Supplementary agenda"
 
 
+# What the clerk reads while the papers wait for their turn to be rendered.
+QUEUED_STAGE = "Queued: rendering starts in a moment"
+
+
 class IssueStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to render"
     RENDERING = "rendering", "Rendering"

@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from meetings import tasks
 from meetings.models import (
+    QUEUED_STAGE,
     STANDARD_TITLES,
     AgendaItem,
     Appendix,
@@ -312,7 +313,7 @@ def request_publication(meeting: Meeting, *, by=None) -> PackIssue:
                 else IssueKind.SUPPLEMENT,
                 items=[item.number for item in new],
                 requested_by=by,
-                stage="Waiting for the task worker",
+                stage=QUEUED_STAGE,
             )
     except IntegrityError as error:
         # The database's own guard (one issue in progress per meeting) caught a click the
