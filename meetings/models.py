@@ -483,6 +483,32 @@ class PackIssue(models.Model):
         return self.status in (IssueStatus.QUEUED, IssueStatus.RENDERING)
 
 
+class ItemPaper(models.Model):
+    """One item of an issue as a PDF of its own, cut from the issue's pack (the public pack
+    for a Part I item, the full one for Part II): the same pages with the same page numbers,
+    so "page 12" means the same page in either."""
+
+    issue = models.ForeignKey(PackIssue, on_delete=models.CASCADE, related_name="papers")
+    number = models.PositiveSmallIntegerField(help_text="The agenda item's number.")
+    file = models.FileField(upload_to="packs/%Y/")
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    first_page = models.PositiveIntegerField()
+    last_page = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["issue", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "number"], name="one_paper_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.number} of {self.issue}"
+
+    @property
+    def pages(self) -> int:
+        return self.last_page - self.first_page + 1
+
+
 class Attendance(models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", "Chair"

@@ -6,8 +6,12 @@ and carries an anchor, so the pages each item occupies are read from the layout 
 The front sheet is then laid out with those real page ranges, and the two are joined: the
 front sheet is unnumbered and the body counts from page 1, as council packs do. Uploaded PDF
 appendices take placeholder pages in the body (so they get the running header and page
-number) and their pages are drawn onto them afterwards."""
+number) and their pages are drawn onto them afterwards.
 
+Each item can also be cut out as a PDF of its own (`papers`): the same laid-out pages,
+written again, so its pages and their numbers are the pack's."""
+
+import copy
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +36,7 @@ class RenderedPack:
     ranges: dict[str, list[int]] = field(default_factory=dict)  # item number -> [first, last]
     pages: int = 0
     front_pages: int = 0
+    papers: dict[str, bytes] = field(default_factory=dict)  # item number -> its own PDF
 
 
 def item_anchor(item: AgendaItem) -> str:
@@ -86,11 +91,13 @@ def render_pack(
     full: bool,
     supplement: bool = False,
     progress: ProgressCallback | None = None,
+    papers_for: set[int] = frozenset(),
 ) -> RenderedPack:
     """Lay out the pack for `items` (already filtered to what its readers may see).
 
     Generated appendices carry their HTML (frozen, or about to be frozen) as `pack_html`;
-    `progress` is told each stage."""
+    `progress` is told each stage; the items numbered in `papers_for` are also written as
+    PDFs of their own."""
 
     say = progress or (lambda stage: None)
     context = pack_context(meeting, items, full=full, supplement=supplement)
@@ -113,7 +120,36 @@ def render_pack(
     if uploads:
         say("Adding uploaded appendices")
         pdf = _draw_uploads(pdf, uploads, len(front.pages), items)
-    return RenderedPack(pdf=pdf, ranges=ranges, pages=len(body_pages), front_pages=len(front.pages))
+    papers = {}
+    if papers_for and with_pages:
+        say("Writing each item's own PDF")
+        chosen = [item for item in with_pages if item.number in papers_for]
+        papers = _papers(meeting, body, ranges, uploads, chosen)
+    return RenderedPack(
+        pdf=pdf,
+        ranges=ranges,
+        pages=len(body_pages),
+        front_pages=len(front.pages),
+        papers=papers,
+    )
+
+
+def _papers(meeting, body, ranges, uploads, items: list[AgendaItem]) -> dict[str, bytes]:
+    """Each item's pages of the laid-out body as a tagged PDF titled with the item."""
+    papers = {}
+    for item in items:
+        first, last = ranges[str(item.number)]
+        part = body.copy(body.pages[first - 1 : last])
+        part.metadata = copy.copy(body.metadata)
+        part.metadata.title = f"{meeting}: item {item.number}, {item.title}"
+        pdf = write_tagged(part)
+        own = {
+            anchor: index - (first - 1)
+            for anchor, index in uploads.items()
+            if first - 1 <= index < last
+        }
+        papers[str(item.number)] = _draw_uploads(pdf, own, 0, [item]) if own else pdf
+    return papers
 
 
 def _draw_uploads(pdf: bytes, uploads: dict[str, int], offset: int, items) -> bytes:

@@ -14,6 +14,7 @@ from meetings.models import (
     AppendixKind,
     IssueStatus,
     ItemKind,
+    ItemPaper,
     Meeting,
     MeetingStatus,
     PackIssue,
@@ -66,6 +67,16 @@ ITEM_LOCKED = (
 
 def current_issue(meeting: Meeting) -> PackIssue | None:
     return meeting.issues.filter(status=IssueStatus.READY).order_by("-number").first()
+
+
+def papers_of(issue: PackIssue | None) -> dict[int, ItemPaper]:
+    """The items of an issue that have a PDF of their own, by number."""
+    return {paper.number: paper for paper in issue.papers.all()} if issue else {}
+
+
+def current_paper(meeting: Meeting, number: int) -> ItemPaper | None:
+    issue = current_issue(meeting)
+    return issue.papers.filter(number=number).first() if issue else None
 
 
 _TRAILING = (ItemKind.URGENT, ItemKind.NEXT_MEETING)

@@ -24,6 +24,7 @@ from meetings.models import (
     IssueKind,
     IssueStatus,
     ItemKind,
+    ItemPaper,
     Meeting,
     MeetingStatus,
     PackIssue,
@@ -153,16 +154,20 @@ def _render_and_publish(issue: PackIssue) -> None:
 
     public_items = [i for i in included if i.part == Part.ONE]
     has_exempt = len(public_items) != len(included)
-    steps = [("public", public_items, False, False)]
+    # Each item is also cut out as a PDF of its own: Part I from the public pack, Part II
+    # from the full one.
+    exempt_numbers = {i.number for i in included if i.part == Part.TWO}
+    public_numbers = {i.number for i in public_items}
+    steps = [("public", public_items, False, False, public_numbers)]
     if has_exempt:
-        steps.append(("full", included, True, False))
+        steps.append(("full", included, True, False, exempt_numbers))
     if issue.kind == IssueKind.SUPPLEMENT:
         new_public = [i for i in new_items if i.part == Part.ONE]
-        steps.append(("public_supplement", new_public, False, True))
+        steps.append(("public_supplement", new_public, False, True, set()))
         if len(new_public) != len(new_items):
-            steps.append(("full_supplement", new_items, True, True))
+            steps.append(("full_supplement", new_items, True, True, set()))
     rendered = {}
-    for index, (name, items, full, supplement) in enumerate(steps):
+    for index, (name, items, full, supplement, papers_for) in enumerate(steps):
         share = 80 // len(steps)
         start = 15 + index * share
 
@@ -170,8 +175,19 @@ def _render_and_publish(issue: PackIssue) -> None:
             _progress(issue, f"{name.replace('_', ' ').capitalize()} pack: {stage}", start)
 
         rendered[name] = render_pack(
-            meeting, items, full=full, supplement=supplement, progress=progress
+            meeting,
+            items,
+            full=full,
+            supplement=supplement,
+            progress=progress,
+            papers_for=papers_for,
         )
+    papers = {
+        number: (pdf, rendered[name].ranges[number])
+        for name in ("public", "full")
+        if name in rendered
+        for number, pdf in rendered[name].papers.items()
+    }
     rendered.setdefault("full", rendered["public"])
     if "public_supplement" in rendered:
         rendered.setdefault("full_supplement", rendered["public_supplement"])
@@ -219,6 +235,13 @@ def _render_and_publish(issue: PackIssue) -> None:
                 )
                 written.append(stored)
                 _pause_for_fault_tests()
+            for number, (pdf, (first, last)) in sorted(papers.items(), key=lambda p: int(p[0])):
+                paper = ItemPaper(
+                    issue=issue, number=int(number), size=len(pdf), first_page=first, last_page=last
+                )
+                _store(paper.file, issue, f"{stem}-issue-{issue.number}-item-{number}.pdf", pdf)
+                written.append(paper.file)
+                paper.save()
             issue.public_ranges = rendered["public"].ranges
             issue.full_ranges = rendered["full"].ranges
             issue.public_pages = rendered["public"].pages + rendered["public"].front_pages

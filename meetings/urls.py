@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/items/new/", views.item_create, name="item_create"),
     path("<int:pk>/items/<int:number>/", views.item_detail, name="item"),
     path("<int:pk>/items/<int:number>/report/", views.report_edit, name="report_edit"),
+    path("<int:pk>/items/<int:number>/item.pdf", views.item_paper, name="item_paper"),
     path("<int:pk>/items/<int:number>/edit/", views.item_edit, name="item_edit"),
     path("<int:pk>/items/<int:number>/remove/", views.item_remove, name="item_remove"),
     path(

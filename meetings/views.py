@@ -118,9 +118,11 @@ def meeting_detail(request, pk: int):
         so_far |= set(issue.items)
         issue.has_part_two = bool(so_far & part_two)
     ranges = (current.full_ranges if exempt else current.public_ranges) if current else {}
+    papers = selectors.papers_of(current)
     for item in items:
         item.pages = pages_text(ranges.get(str(item.number)))
         item.is_published = item.number in published
+        item.paper = papers.get(item.number) if item.is_published else None
     clerk = is_clerk(request.user)
     pending = [i for i in items if not i.is_published]
     problems = (
@@ -180,6 +182,7 @@ def item_detail(request, pk: int, number: int):
             "meeting": meeting,
             "item": item,
             "published": published,
+            "paper": selectors.current_paper(meeting, item.number) if published else None,
             "appendices": appendices,
             "editable": item.kind == ItemKind.REPORT
             and can_edit_report(request.user, item, published=published),
@@ -209,6 +212,21 @@ def appendix_file(request, pk: int, number: int, letter: str):
     if item.part == Part.TWO or not published:
         _not_public(response, exempt=item.part == Part.TWO)
     return response
+
+
+def item_paper(request, pk: int, number: int):
+    """One published item as a PDF of its own, cut from the latest issue's pack."""
+    meeting = _meeting(request, pk)
+    item, published = _item(request, meeting, number)
+    paper = selectors.current_paper(meeting, item.number) if published else None
+    if paper is None:
+        raise Http404("That item has no papers of its own in the published pack.")
+    response = FileResponse(
+        paper.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{meeting.local_start:%Y-%m-%d}-item-{item.number}.pdf",
+    )
+    return _not_public(response, exempt=True) if item.part == Part.TWO else response
 
 
 def _pdf(issue: PackIssue | None, field: str, filename: str):

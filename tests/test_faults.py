@@ -219,7 +219,9 @@ def test_a_render_run_twice_at_once_publishes_once(clara, settings, tmp_path, mo
     issue.refresh_from_db()
     assert issue.status == IssueStatus.READY and issue.progress == 100
     assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == sorted(
-        Path(name).name for name in (issue.public_pack.name, issue.full_pack.name)
+        Path(name).name
+        for name in [issue.public_pack.name, issue.full_pack.name]
+        + [paper.file.name for paper in issue.papers.all()]
     )
     assert issue.public_pack.name.endswith("-issue-1-public.pdf")
 
@@ -642,7 +644,7 @@ def test_a_worker_killed_mid_publication_serves_nothing_and_the_next_worker_publ
     assert pack == (site.media / name).read_bytes() and site.media / name != orphan
     assert len(PdfReader(io.BytesIO(pack)).pages) == pages
     page = clara.get(meeting)[2].decode()
-    assert "could not be rendered" not in page and "Agenda pack, Part I (PDF" in page
+    assert "could not be rendered" not in page and "Agenda pack, Part I</a> (PDF" in page
     assert "was left running by worker killed, which stopped: queued again" in site.log(
         "worker-second"
     )

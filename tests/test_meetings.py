@@ -641,7 +641,7 @@ def test_agenda_page_queries_do_not_grow_with_items(
             report=item.report, letter="A", title="Note", kind="written", body="Note."
         )
     publish(meeting, by=clara)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(meeting.get_absolute_url()).status_code == 200
 
 

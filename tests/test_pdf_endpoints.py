@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from meetings import selectors
 from tests.factories import agenda
 
 # Not made by the service: a clerk's uploaded appendix, its pages copied as they came (see
@@ -30,6 +31,7 @@ PDF_ROUTES = (
     "meetings:pack",
     "meetings:pack_full",
     "meetings:issue_file",
+    "meetings:item_paper",
 )
 
 # A published issue's files, by the name its address gives them.
@@ -57,6 +59,11 @@ def pdf_urls(world) -> dict[str, list[str]]:
             reverse("meetings:pack_full", args=[m.pk]) for m in world["published"]
         ],
         "meetings:issue_file": issue_files,
+        "meetings:item_paper": [
+            reverse("meetings:item_paper", args=[m.pk, number])
+            for m in world["published"]
+            for number in selectors.papers_of(selectors.current_issue(m))
+        ],
     }
 
 
