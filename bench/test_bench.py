@@ -98,7 +98,7 @@ def test_scorecard_page(client, make_indicator):
             r.target,
             r.rag_word,
             r.direction_word,
-            r.comparators.get("england", "-"),
+            r.comparators.get("England average", "-"),
         ]
         for r in rows
     ]

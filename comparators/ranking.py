@@ -22,20 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from indicators.formatting import ordinal
+
 HIGH = "high"
 LOW = "low"
 NONE = "none"
-
-
-def ordinal(number: int) -> str:
-    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
-    if number < 1:
-        raise ValueError(f"A rank starts at 1, not {number}.")
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def mean(values: Iterable[Decimal]) -> Decimal | None:

@@ -121,7 +121,7 @@ class TargetInline(OwnedInlineMixin, admin.TabularInline):
 class ComparatorInline(OwnedInlineMixin, admin.TabularInline):
     model = Comparator
     extra = 0
-    fields = ("period", "area", "value", "value_period")
+    fields = ("period", "kind", "name", "value", "value_period", "rank", "rank_of", "source")
 
 
 class ProcessChangeInline(admin.TabularInline):
@@ -363,8 +363,8 @@ class CommentaryAdmin(OwnerHistoryMixin, GuardedHistoryAdmin):
 
 @admin.register(Comparator)
 class ComparatorAdmin(GuardedHistoryAdmin):
-    list_display = ("indicator", "period", "area", "value", "value_period")
-    list_filter = ("area",)
+    list_display = ("indicator", "period", "kind", "name", "value", "value_period", "standing")
+    list_filter = ("kind", "name")
     search_fields = ("indicator__reference", "indicator__title")
     list_select_related = ("indicator",)
     autocomplete_fields = ("indicator",)

@@ -103,7 +103,8 @@ def load_indicator(item: dict, sections, service_rows, users, *, order: int, cou
         services.record_comparator(
             indicator=indicator,
             period=parse_period(comparator["period"], kind=_kind(comparator["period"], kind_for)),
-            area=comparator["area"],
+            kind=comparator["kind"],
+            name=comparator.get("name", ""),
             value=Decimal(comparator["value"]),
             value_period=comparator.get("value_period", ""),
             by=by,

@@ -132,3 +132,14 @@ def validate_value_for_unit(
     if unit is Unit.SCORE and out_of is not None and value > out_of:
         return f"A score cannot be more than {out_of.normalize():f}: {_shown(value)} was entered."
     return None
+
+
+def ordinal(number: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    if number < 1:
+        raise ValueError(f"A rank starts at 1, not {number}.")
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators import periods
 from indicators.fields import PeriodField
-from indicators.formatting import Unit, format_value
+from indicators.formatting import Unit, format_value, ordinal
 from indicators.numbers import figure_problems
 from indicators.rag import Polarity, Rag, TargetError, TargetKind, TargetSpec, Tolerance
 
@@ -49,11 +49,24 @@ class ToleranceKind(models.TextChoices):
     RELATIVE = "relative", "Relative (% of the target)"
 
 
-class ComparatorArea(models.TextChoices):
-    ENGLAND = "england", "England average"
-    REGION = "region", "North West average"
+class ComparatorKind(models.TextChoices):
+    """What a benchmark compares with; its name (data) says which: "East Midlands average"."""
+
+    ENGLAND = "england", "England or national average"
+    REGION = "region", "Regional average"
     STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
     NEAREST_NEIGHBOURS = "nearest_neighbours", "Nearest neighbours"
+    PEER_GROUP = "peer_group", "Named peer group"
+
+
+# The name a benchmark of each kind is printed with when none is given; a region or a peer
+# group must be named.
+COMPARATOR_NAMES = {
+    ComparatorKind.ENGLAND: "England average",
+    ComparatorKind.STATISTICAL_NEIGHBOURS: "Statistical neighbours",
+    ComparatorKind.NEAREST_NEIGHBOURS: "Nearest neighbours",
+}
+COMPARATOR_ORDER = {kind: index for index, kind in enumerate(ComparatorKind)}
 
 
 MONEY = {"max_digits": 20, "decimal_places": 6}
@@ -671,24 +684,89 @@ class ProcessChange(PeriodDatesMixin):
 
 
 class Comparator(PeriodDatesMixin):
-    """A benchmark for an indicator's period: the England average, the region, neighbours."""
+    """A benchmark for an indicator's period, as papers print it: the England average, a
+    region's, neighbours', a named peer group's, and the council's rank among them."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparators")
     period = PeriodField(help_text="The reporting period the comparison is shown for.")
-    area = models.CharField(max_length=30, choices=ComparatorArea.choices)
-    value = models.DecimalField(max_digits=20, decimal_places=6)
+    kind = models.CharField(max_length=30, choices=ComparatorKind.choices)
+    name = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='As papers print it: "East Midlands average", "CIPFA nearest neighbours", '
+        '"County councils". Empty: "England average", "Statistical neighbours" or "Nearest '
+        'neighbours" by its kind; a region or a peer group must be named.',
+    )
+    value = models.DecimalField(
+        max_digits=20, decimal_places=6, null=True, blank=True, help_text="Empty for a rank alone."
+    )
     value_period = models.CharField(
         max_length=50, blank=True, help_text='The comparator\'s own period if different: "2014-17".'
+    )
+    rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The council's place among them, as published: 110."
+    )
+    rank_of = models.PositiveIntegerField(
+        "out of", null=True, blank=True, help_text="How many were ranked: 150."
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text='Where the figure is from: "DfE, March 2018".'
     )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "period_end", "area"]
+        ordering = ["indicator", "period_end", "kind", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period", "area"], name="one_comparator_per_area"
+                fields=["indicator", "period", "name"], name="one_comparator_per_name"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.reference} {self.get_area_display()} {self.period}"
+        return f"{self.indicator.reference} {self.label} {self.period}"
+
+    @property
+    def label(self) -> str:
+        return self.name or COMPARATOR_NAMES.get(self.kind, self.get_kind_display())
+
+    @property
+    def order(self) -> tuple:
+        return (COMPARATOR_ORDER.get(self.kind, len(COMPARATOR_ORDER)), self.label.lower())
+
+    def clean_name(self) -> None:
+        """The name as printed, spaces tidied; a kind's own when none is given."""
+        self.name = " ".join(self.name.split())
+        if not self.name and self.kind in COMPARATOR_NAMES:
+            self.name = COMPARATOR_NAMES[self.kind]
+        if not self.name and self.kind:
+            example = '"East Midlands average"' if self.kind == "region" else '"County councils"'
+            raise ValidationError(
+                {
+                    "name": f"Name the {self.get_kind_display().lower()} as papers print "
+                    f"it, e.g. {example}."
+                }
+            )
+
+    def clean(self) -> None:
+        errors = {}
+        try:
+            self.clean_name()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if self.value is None and self.rank is None:
+            errors["value"] = "Give the comparator's figure, or the council's rank, or both."
+        if (self.rank is None) != (self.rank_of is None):
+            errors["rank_of" if self.rank is not None else "rank"] = (
+                'A rank is printed with how many were ranked: "110 of 150"; give both.'
+            )
+        elif self.rank is not None and not 1 <= self.rank <= self.rank_of:
+            errors["rank"] = f"A rank of {self.rank} out of {self.rank_of} is not possible."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def standing(self) -> str:
+        """The published rank as printed: "110th of 150", or ""."""
+        if self.rank is None or self.rank_of is None:
+            return ""
+        return f"{ordinal(self.rank)} of {self.rank_of}"

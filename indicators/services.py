@@ -129,15 +129,25 @@ def record_comparator(
     *,
     indicator: Indicator,
     period: Period,
-    area: str,
-    value: Decimal,
+    kind: str,
+    name: str = "",
+    value: Decimal | None,
     value_period: str = "",
+    rank: int | None = None,
+    rank_of: int | None = None,
+    source: str = "",
     by=None,
 ) -> Comparator:
-    """Create or update a benchmark (e.g. the England average) for a period."""
-    row = Comparator.objects.filter(indicator=indicator, period=period, area=area).first()
-    row = row or Comparator(indicator=indicator, period=period, area=area)
-    row.value, row.value_period = value, value_period
+    """Create or update a benchmark for a period, matched by its name as printed (empty:
+    its kind's, "England average"): a figure, the council's rank among them, or both."""
+    row = Comparator(indicator=indicator, period=period, kind=kind, name=name)
+    row.clean_name()
+    row = (
+        Comparator.objects.filter(indicator=indicator, period=period, name=row.name).first() or row
+    )
+    row.kind = kind
+    row.value, row.value_period, row.rank, row.rank_of = value, value_period, rank, rank_of
+    row.source = source
     return save_checked(row, by)
 
 

@@ -343,7 +343,9 @@ def _indicator_page(request, indicator: Indicator, process_form=None):
                 for kind in [c.kind for c in charts]
                 + sorted(set(by_kind) - {c.kind for c in charts})
             ],
-            "comparator_points": comparator_points(indicator),
+            "comparator_points": (points := comparator_points(indicator)),
+            "comparator_ranks": any(point.standing for point in points),
+            "comparator_sources": any(point.source for point in points),
             "spc": spc_view(indicator),
             "latest_commentary": commentary[0] if commentary else None,
             "earlier_commentary": commentary[1:],

@@ -40,7 +40,6 @@ from onboarding import catalogue_cells as cells
 from onboarding.catalogue_format import (  # noqa: F401  (the format's public names, here too)
     AGGREGATION_WORDS,
     ALL_SHEETS,
-    AREA_WORDS,
     CATALOGUE,
     CATALOGUE_FIELDS,
     COMPARATORS,
@@ -57,8 +56,11 @@ from onboarding.catalogue_format import (  # noqa: F401  (the format's public na
     UNIT_WORDS,
     build_catalogue_workbook,
     catalogue_row,
+    comparator_kind,
+    comparator_name,
     comparator_row,
     export_catalogue,
+    read_rank,
     target_row,
 )
 from scorecard.bulk import create_objects_with_history, create_with_history, update_with_history
@@ -79,15 +81,22 @@ class _Sheet:
         self.headers = [header for header, _ in ALL_SHEETS[name]]
         self.letters = {h: column_letter(i) for i, h in enumerate(self.headers)}
         found = [cell_text(c) for c in rows[0][: len(self.headers)]] if rows else []
+        found += [""] * (len(self.headers) - len(found))
         self.ok = bool(rows) and found == self.headers
-        # A workbook made before the sheet's last column was added reads as it always did.
-        self.without_last = (
-            bool(rows)
-            and not self.ok
-            and OPTIONAL_LAST.get(name) == self.headers[-1]
-            and found + [""] * (len(self.headers) - len(found)) == self.headers[:-1] + [""]
-        )
-        self.ok = self.ok or self.without_last
+        # A workbook made before the sheet's last columns were added reads as it always
+        # did: those columns read as empty.
+        self.without_last = 0
+        optional = OPTIONAL_LAST.get(name, ())
+        for count in range(1, len(optional) + 1):
+            kept = len(self.headers) - count
+            if (
+                rows
+                and not self.ok
+                and tuple(self.headers[kept:]) == optional[-count:]
+                and found == self.headers[:kept] + [""] * count
+            ):
+                self.without_last = count
+        self.ok = self.ok or bool(self.without_last)
         if rows and not self.ok:
             problems.append(
                 Problem(
@@ -107,7 +116,7 @@ class _Sheet:
         for number, row in enumerate(self.rows[1:], start=2):
             values = row[:width] if len(row) >= width else row + [None] * (width - len(row))
             if self.without_last:
-                values[-1] = None
+                values[-self.without_last :] = [None] * self.without_last
             # A row of empty cells, or of spaces only, is no row.
             if any(c not in blank for c in values) and any(cell_text(c) for c in values):
                 yield number, dict(zip(headers, values, strict=True))
@@ -567,13 +576,12 @@ def _plan_targets(sheet, lines, indicators, plans, saved_ids, writes, failed):
 
 
 def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed):
-    """Comparators matched by indicator, comparator and period: new, changed or as held."""
+    """Comparators matched by indicator, comparator name and period: new, changed or as
+    held."""
     held = {
-        (c.indicator_id, c.area, c.period): c
+        (c.indicator_id, c.name.lower(), c.period): c
         for c in Comparator.objects.filter(indicator_id__in=saved_ids)
     }
-    areas = {label.lower(): value for value, label in AREA_WORDS.items()}
-    areas.update({value.replace("_", " "): value for value in AREA_WORDS})
     seen = {}
     for number, line in lines:
         reference = cell_text(line["Reference"])
@@ -584,15 +592,9 @@ def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed
             _unknown(sheet, number, reference)
             continue
         row = _Row(sheet, number, reference, line)
-        area = areas.get(" ".join(cell_text(line["Comparator"]).lower().split()))
-        if area is None:
-            row.refuse(
-                "Comparator",
-                f"'{cell_text(line['Comparator'])}' is not a comparator: write "
-                + ", ".join(AREA_WORDS.values())
-                if cell_text(line["Comparator"])
-                else "give the comparator: " + ", ".join(AREA_WORDS.values()),
-            )
+        kind = row.read("Kind", lambda c: comparator_kind(cell_text(c)) if cell_text(c) else "")
+        named = row.read("Comparator", partial(_comparator_name, kind=kind or ""))
+        kind, name = named or (None, "")
         if reference in failed:
             known = failed[reference]
             frequency = known.get("frequency", Frequency.ACADEMIC_YEAR)
@@ -604,33 +606,37 @@ def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed
             row.refuse("Period", "give the period it is shown with, e.g. Q3 2017/18")
         reader = partial(cells.target_number, unit=unit) if unit else cells.decimal
         value = row.read("Figure", reader)
-        if value is None and not row.bad:
-            row.refuse("Figure", "give the comparator's figure")
+        ranked = row.read("Rank", lambda c: read_rank(cell_text(c)))
+        if value is None and ranked is None and not row.bad:
+            row.refuse("Figure", "give the comparator's figure (or the council's Rank)")
         own = row.read(
             "Its own period", lambda c: cells.length(cell_text(c), Comparator, "value_period")
         )
+        source = row.read("Source", lambda c: cells.length(cell_text(c), Comparator, "source"))
         if row.bad or reference in failed:
             continue
         if not _once(
             seen,
-            (reference, area, period),
+            (reference, name.lower(), period),
             sheet,
             "Period",
             number,
             reference,
-            f"{AREA_WORDS[area]} for {period}",
+            f"{name} for {period}",
         ):
             continue
-        comparator = held.get((indicator.pk, area, period)) if indicator.pk else None
+        comparator = held.get((indicator.pk, name.lower(), period)) if indicator.pk else None
         old_row = comparator_row(comparator, reference) if comparator else None
         comparator = comparator or Comparator(
             indicator=indicator,
-            area=area,
             period=period,
             period_start=period.start,
             period_end=period.end,
         )
+        comparator.kind, comparator.name = kind, name
         comparator.value, comparator.value_period = value, own
+        comparator.rank, comparator.rank_of = ranked or (None, None)
+        comparator.source = source
         _tally(
             plans[reference].comparators,
             comparator,
@@ -639,6 +645,11 @@ def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed
             writes.new_comparators,
             writes.changed_comparators,
         )
+
+
+def _comparator_name(cell, *, kind: str) -> tuple[str, str]:
+    kind, name = comparator_name(cell_text(cell), kind)
+    return kind, cells.length(name, Comparator, "name")
 
 
 def _once(seen: dict, key, sheet, column: str, number: int, reference: str, what: str) -> bool:
@@ -1004,6 +1015,11 @@ def _write(writes: _Writes, by) -> None:
     )
     update_with_history(Commentary, writes.changed_notes, ["issues", "causes", "actions"], by=by)
     create_objects_with_history(
-        Comparator, writes.new_comparators, key=["indicator_id", "area", "period"], by=by
+        Comparator, writes.new_comparators, key=["indicator_id", "name", "period"], by=by
     )
-    update_with_history(Comparator, writes.changed_comparators, ["value", "value_period"], by=by)
+    update_with_history(
+        Comparator,
+        writes.changed_comparators,
+        ["kind", "name", "value", "value_period", "rank", "rank_of", "source"],
+        by=by,
+    )

@@ -13,7 +13,7 @@ from indicators.formatting import Unit
 from indicators.models import (
     Commentary,
     Comparator,
-    ComparatorArea,
+    ComparatorKind,
     Frequency,
     Indicator,
     Target,
@@ -22,6 +22,7 @@ from indicators.models import (
 )
 from indicators.periods import FORMS as PERIOD_FORMS
 from indicators.rag import TargetKind
+from spreadsheets.excel_cells import CellError
 from spreadsheets.guard import FORMULA_STARTS
 from spreadsheets.workbooks import as_text_cell, column_letter
 from spreadsheets.xlsx_numbers import NumberCell, count_cell, excel_number, figure_cell
@@ -109,10 +110,23 @@ HISTORY = [
         "Figure (or write 1,288/52.5 in Figure). Workbooks without this column import too.",
     ),
 ]
-AREA_WORDS = dict(ComparatorArea.choices)
+COMPARATOR_KIND_WORDS = {
+    "england": "England",
+    "region": "Region",
+    "statistical_neighbours": "Statistical neighbours",
+    "nearest_neighbours": "Nearest neighbours",
+    "peer_group": "Peer group",
+}
 COMPARATORS = [
     ("Reference", "Required: an indicator of the Catalogue sheet or already in Scorecard."),
-    ("Comparator", "Required: " + ", ".join(AREA_WORDS.values()) + "."),
+    (
+        "Comparator",
+        'Required: its name as papers print it: "England average", "National average", '
+        '"East Midlands average", "Statistical neighbours", "CIPFA nearest neighbours", '
+        '"Peer group: County councils". The kind is read from the name (England or '
+        'national, a region\'s "... average", statistical or nearest neighbours, "Peer '
+        'group: ..."); give it in Kind for any other name.',
+    ),
     (
         "Period",
         'Required: the reporting period it is shown with, as History writes periods: "Q3 '
@@ -123,6 +137,16 @@ COMPARATORS = [
         "Its own period",
         'When the figure is for another period than the one it is shown with: "2014-17".',
     ),
+    (
+        "Kind",
+        "When the name does not say it: " + ", ".join(COMPARATOR_KIND_WORDS.values()) + ".",
+    ),
+    (
+        "Rank",
+        'The council\'s rank among them, as published: "110 of 150" (also "110th of 150", '
+        '"110/150"). With a rank the Figure may be empty.',
+    ),
+    ("Source", 'Where the figure or rank is from: "DfE, March 2018".'),
 ]
 # The sheets every catalogue workbook has; a workbook without the Comparators sheet (made
 # before it was added) imports as it always did.
@@ -134,11 +158,11 @@ TEXT_COLUMNS = {
     "Catalogue": {"Reference", "RAG tolerance"},
     "Targets": {"Reference", "Year", "Period", "Change", "By"},
     "History": {"Reference", "Period", "Figure"},
-    "Comparators": {"Reference", "Period", "Figure", "Its own period"},
+    "Comparators": {"Reference", "Period", "Figure", "Its own period", "Rank"},
 }
 # A column added to a sheet after councils had started filling in workbooks: a sheet that
 # ends just before it is read as it always was.
-OPTIONAL_LAST = {"History": "Count"}
+OPTIONAL_LAST = {"History": ("Count",), "Comparators": ("Kind", "Rank", "Source")}
 # Columns of figures, written as numbers in the indicator's format ("Figure" stays text
 # in empty rows, so that "34.8%" typed there is read as typed).
 FIGURE_COLUMNS = {
@@ -251,11 +275,107 @@ def target_row(target: Target, reference: str) -> list:
 def comparator_row(comparator: Comparator, reference: str) -> list:
     return [
         reference,
-        AREA_WORDS.get(comparator.area, comparator.area),
+        comparator.label,
         str(comparator.period),
         plain(comparator.value),
         comparator.value_period.strip(),
+        COMPARATOR_KIND_WORDS.get(comparator.kind, comparator.kind),
+        f"{comparator.rank} of {comparator.rank_of}" if comparator.rank else "",
+        comparator.source.strip(),
     ]
+
+
+# The names a comparator had before they were data, as earlier workbooks wrote them.
+OLD_COMPARATOR_NAMES = {
+    "england": ("england", "England average"),
+    "england average": ("england", "England average"),
+    "region": ("region", "North West average"),
+    "north west average": ("region", "North West average"),
+    "statistical neighbours": ("statistical_neighbours", "Statistical neighbours"),
+    "nearest neighbours": ("nearest_neighbours", "Nearest neighbours"),
+}
+_KIND_NAMES = {
+    **{word.lower(): kind for kind, word in COMPARATOR_KIND_WORDS.items()},
+    **{label.lower(): kind for kind, label in ComparatorKind.choices},
+    "national": "england",
+    "national average": "england",
+    "england average": "england",
+    "regional": "region",
+    "regional average": "region",
+    "statistical neighbour": "statistical_neighbours",
+    "nearest neighbour": "nearest_neighbours",
+    "named peer group": "peer_group",
+}
+_PEER_GROUP = re.compile(r"^(?:named )?peer group\s*[:\-–]\s*(.+)$", re.IGNORECASE)
+
+
+def comparator_kind(text: str) -> str:
+    """A comparator's kind from the Kind column's words; CellError naming them."""
+    kind = _KIND_NAMES.get(" ".join(text.lower().split()))
+    if kind is None:
+        raise CellError(
+            f"'{text}' is not a kind of comparator: write "
+            + ", ".join(COMPARATOR_KIND_WORDS.values())
+        )
+    return kind
+
+
+def comparator_name(text: str, kind: str = "") -> tuple[str, str]:
+    """(kind, name as printed) of a comparator written as papers print it, its kind read
+    from the name when not given; CellError saying what to write."""
+    name = " ".join(text.split())
+    words = name.lower()
+    if match := _PEER_GROUP.match(name):
+        return "peer_group", match.group(1).strip()
+    if not kind and words in OLD_COMPARATOR_NAMES:
+        return OLD_COMPARATOR_NAMES[words]
+    if not kind:
+        if words in ("national average", "england", "national", "england average"):
+            kind = "england"
+        elif "statistical neighbour" in words:
+            kind = "statistical_neighbours"
+        elif "nearest neighbour" in words:
+            kind = "nearest_neighbours"
+        elif words.endswith(" average") and words not in ("average", "regional average"):
+            kind = "region"
+    if not kind:
+        raise CellError(
+            (f"'{name}' is not a comparator" if name else "give the comparator")
+            + ': write its name as papers print it ("England average", "East Midlands '
+            'average", "Statistical neighbours", "CIPFA nearest neighbours", "Peer group: '
+            'County councils"), or give its Kind'
+        )
+    if not name or (kind == "england" and words in ("england", "national")):
+        name = {"england": "England average"}.get(kind, name)
+    if not name and kind in ("statistical_neighbours", "nearest_neighbours"):
+        name = COMPARATOR_KIND_WORDS[kind]
+    if not name:
+        raise CellError(
+            f"name the {COMPARATOR_KIND_WORDS[kind].lower()} as papers print it, e.g. "
+            + ('"East Midlands average"' if kind == "region" else '"County councils"')
+        )
+    return kind, name
+
+
+_RANK = re.compile(
+    r"^(\d[\d,]*)(?:st|nd|rd|th)?\s*(?:of|out of|/)\s*(\d[\d,]*)(?:\s+[a-z ]+)?$",
+    re.IGNORECASE,
+)
+
+
+def read_rank(text: str) -> tuple[int, int] | None:
+    """ "110 of 150" (or "110th of 150 authorities", "110/150") as (110, 150); None when
+    empty; CellError saying how to write it."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    match = _RANK.match(text)
+    if not match:
+        raise CellError(f"'{text}' is not a rank: write it as \"110 of 150\"")
+    rank, of = (int(group.replace(",", "")) for group in match.groups())
+    if not 1 <= rank <= of:
+        raise CellError(f"a rank of {rank} out of {of} is not possible")
+    return rank, of
 
 
 def history_row(value: Value, reference: str, note: Commentary | None) -> list:
@@ -368,7 +488,7 @@ def build_catalogue_workbook(
         ("Targets", "Kind"): KIND_WORDS.values(),
         ("Targets", "Increase or reduce"): ("Increase", "Reduce"),
         ("History", "Status"): STATUS_WORDS.values(),
-        ("Comparators", "Comparator"): AREA_WORDS.values(),
+        ("Comparators", "Kind"): COMPARATOR_KIND_WORDS.values(),
     }
     sheets = (
         ("Catalogue", catalogue),
@@ -426,7 +546,9 @@ def export_catalogue() -> Workbook:
     targets = Target.objects.order_by("indicator__section__order", "indicator", "year", "period")
     notes = {c.figure_id: c for c in Commentary.objects.published()}
     values = Value.objects.published().order_by("indicator", "period_end", "period_start")
-    comparators = Comparator.objects.order_by("indicator", "period_end", "period_start", "area")
+    comparators = Comparator.objects.order_by(
+        "indicator", "period_end", "period_start", "kind", "name"
+    )
     return build_catalogue_workbook(
         [catalogue_row(i) for i in indicators],
         [target_row(t, references[t.indicator_id]) for t in targets],

@@ -11,7 +11,7 @@ from indicators.models import (
     COMPARATOR_YEARS,
     Aggregation,
     Comparator,
-    ComparatorArea,
+    ComparatorKind,
     Indicator,
     Target,
     Value,
@@ -198,7 +198,9 @@ def assess(indicator: Indicator, value: Value | None) -> Assessment:
 
 
 def comparators_for(indicator: Indicator, period: Period) -> dict[str, Comparator]:
-    """The benchmark of each area shown beside a period's figure: the one for that period,
+    """The benchmark of each comparator (by its name as printed, in the order papers
+    print them: England, regions, neighbours, peer groups) shown beside a period's figure:
+    the one for that period,
     else the latest available, the newest ending by the period's end (an annual England
     average applies to the quarters after its year until a newer one arrives, for up to
     COMPARATOR_YEARS)."""
@@ -207,7 +209,7 @@ def comparators_for(indicator: Indicator, period: Period) -> dict[str, Comparato
     for comparator in indicator.comparators.all():
         if not oldest <= comparator.period.end <= period.end:
             continue
-        held = chosen.get(comparator.area)
+        held = chosen.get(comparator.label)
         if (
             held is None
             or held.period != period
@@ -217,19 +219,42 @@ def comparators_for(indicator: Indicator, period: Period) -> dict[str, Comparato
                 > (held.period.end, -held.period.months)
             )
         ):
-            chosen[comparator.area] = comparator
-    return chosen
+            chosen[comparator.label] = comparator
+    return dict(sorted(chosen.items(), key=lambda item: item[1].order))
 
 
-def comparator_text(indicator: Indicator, comparator: Comparator, period: Period) -> str:
-    """A benchmark as printed, with its own period when it is not the figure's."""
-    text = indicator.format(comparator.value)
+def comparator_period(comparator: Comparator, period: Period | None = None) -> str:
+    """The benchmark's own period, as printed beside it: the one it was published for
+    ("2014-17"), else the reporting period it is held for, unless that is `period`."""
     if comparator.value_period:
-        return f"{text} ({comparator.value_period})"
-    return text if comparator.period == period else f"{text} ({comparator.period})"
+        return comparator.value_period
+    return "" if comparator.period == period else str(comparator.period)
+
+
+def comparator_text(indicator: Indicator, comparator: Comparator, period: Period | None) -> str:
+    """A benchmark as printed, with its own period when it is not the figure's and the
+    council's published rank among them: "13.8% (2009/10)", "16.7%; 110th of 150"."""
+    parts = [indicator.format(comparator.value)] if comparator.value is not None else []
+    if comparator.standing:
+        parts.append(comparator.standing)
+    text = "; ".join(parts)
+    own = comparator_period(comparator, period)
+    return f"{text} ({own})" if own else text
+
+
+def england_comparator(indicator: Indicator, period: Period) -> Comparator | None:
+    """The England (or national) average shown beside a period's figure, if any."""
+    return next(
+        (
+            comparator
+            for comparator in comparators_for(indicator, period).values()
+            if comparator.kind == ComparatorKind.ENGLAND and comparator.value is not None
+        ),
+        None,
+    )
 
 
 def england_average(indicator: Indicator, period: Period) -> str:
     """The England average shown beside a period's figure, as printed."""
-    england = comparators_for(indicator, period).get(ComparatorArea.ENGLAND)
+    england = england_comparator(indicator, period)
     return comparator_text(indicator, england, period) if england else ""

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
+from itertools import cycle
 
 import plotly.graph_objects as go
 from django.conf import settings
 
 from indicators import spc
-from indicators.models import ComparatorArea, Indicator, ProcessChange, Value
+from indicators.models import Indicator, ProcessChange, Value
 from indicators.periods import KIND_LABELS, Period
 from indicators.rag import Rag
-from reporting.assessment import assess, target_for
+from reporting.assessment import assess, comparator_period, target_for
 
 NOT_RATED_COLOUR = "#505a5f"
 SHAPES = {Rag.GREEN: "circle", Rag.AMBER: "triangle-up", Rag.RED: "square", None: "diamond"}
@@ -58,9 +59,13 @@ class TrendChart:
 
 @dataclass(frozen=True)
 class ComparatorPoint:
-    area: str
-    period: Period
-    text: str
+    """A benchmark as the indicator page's table lists it, with its own period."""
+
+    area: str  # the comparator's name as printed: "North West average"
+    period: str  # its own period: "2014-17", else the reporting period it is held for
+    text: str  # the figure, or "-" for a rank alone
+    standing: str = ""  # the council's published rank among them: "110th of 150"
+    source: str = ""
 
 
 def trend_charts(indicator: Indicator) -> list[TrendChart]:
@@ -77,6 +82,8 @@ def trend_charts(indicator: Indicator) -> list[TrendChart]:
     kinds = sorted(by_kind, key=lambda k: (k != own, -len(by_kind[k]), k))
     comparators = defaultdict(list)
     for comparator in indicator.comparators.all():
+        if comparator.value is None:
+            continue  # a rank alone: in the table, not on the chart
         kind = comparator.period.kind
         comparators[kind if kind in by_kind else kinds[0]].append(comparator)
     charts = []
@@ -143,9 +150,17 @@ def trend_charts(indicator: Indicator) -> list[TrendChart]:
 
 def comparator_points(indicator: Indicator) -> list[ComparatorPoint]:
     """Every comparator the charts draw, as text: the table beside the charts."""
-    labels = dict(ComparatorArea.choices)
-    rows = sorted(indicator.comparators.all(), key=lambda c: (c.area, c.period))
-    return [ComparatorPoint(labels[c.area], c.period, indicator.format(c.value)) for c in rows]
+    rows = sorted(indicator.comparators.all(), key=lambda c: (c.order, c.period))
+    return [
+        ComparatorPoint(
+            c.label,
+            comparator_period(c),
+            indicator.format(c.value) if c.value is not None else "-",
+            c.standing,
+            c.source,
+        )
+        for c in rows
+    ]
 
 
 def _add_targets(figure: go.Figure, indicator: Indicator, first=None, last=None) -> None:
@@ -182,21 +197,19 @@ def _add_targets(figure: go.Figure, indicator: Indicator, first=None, last=None)
 
 
 def _add_comparators(figure: go.Figure, indicator: Indicator, comparators: list) -> None:
-    by_area = defaultdict(list)
-    for comparator in comparators:
-        by_area[comparator.area].append(comparator)
-    labels = dict(ComparatorArea.choices)
-    styles = zip(COMPARATOR_COLOURS, COMPARATOR_STYLES, strict=True)
-    for (colour, (dash, symbol)), (area, rows) in zip(
-        styles, sorted(by_area.items()), strict=False
-    ):
+    by_name = defaultdict(list)
+    for comparator in sorted(comparators, key=lambda c: c.order):
+        by_name[comparator.label].append(comparator)
+    # More comparators than styles: the styles go round again (with another's colour).
+    styles = cycle(zip(COMPARATOR_COLOURS, COMPARATOR_STYLES, strict=True))
+    for (colour, (dash, symbol)), (name, rows) in zip(styles, by_name.items(), strict=False):
         rows.sort(key=lambda c: c.period)
         figure.add_trace(
             go.Scatter(
-                name=labels[area],
+                name=name,
                 x=[c.period.end.isoformat() for c in rows],
                 y=[float(c.value) for c in rows],
-                text=[f"{labels[area]} {c.period}: {indicator.format(c.value)}" for c in rows],
+                text=[f"{name} {comparator_period(c)}: {indicator.format(c.value)}" for c in rows],
                 hoverinfo="text",
                 mode="lines+markers",
                 line={"color": colour, "width": 2, "dash": dash},

@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from indicators.periods import FinancialQuarter
 from indicators.rag import TargetKind
+from reporting.assessment import comparator_period
 from reporting.scorecard import Row, comparator_areas, quarter_columns
 from spreadsheets.guard import spreadsheet_text
 from spreadsheets.xlsx_numbers import NumberCell, count_cell, figure_cell
@@ -74,7 +75,8 @@ def scorecard_records(rows: list[Row], quarter: FinancialQuarter | None, *, guar
             *(["; ".join(row.rankings) or "-"] if rankings else []),
         ]
         records.append([spreadsheet_text(cell) for cell in cells] if guard else cells)
-    return header, records
+    # Comparator names are the council's own words, and head their columns.
+    return [spreadsheet_text(cell) for cell in header] if guard else header, records
 
 
 def _figure(indicator, value: Decimal, **extra) -> NumberCell:
@@ -182,9 +184,12 @@ def scorecard_workbook(rows: list[Row], quarter: FinancialQuarter | None) -> Wor
         for area, label in areas:
             comparator = row.comparator_figures.get(area)
             if comparator is not None:
-                cells[label] = _figure(indicator, comparator.value)
-                if comparator.value_period:
-                    cells[f"{label} period"] = comparator.value_period
+                if comparator.value is not None:
+                    cells[label] = _figure(indicator, comparator.value)
+                if own := comparator_period(comparator, row.value.period if row.value else None):
+                    cells[f"{label} period"] = own
+                if comparator.standing:
+                    cells[f"{label} rank"] = comparator.standing
         if row.rankings:
             cells["Among other councils"] = "; ".join(row.rankings)
         table.rows.append(cells)
@@ -202,12 +207,15 @@ def scorecard_workbook(rows: list[Row], quarter: FinancialQuarter | None) -> Wor
     for _, label in areas:
         table.add(label)
         table.optional(f"{label} period")
+        table.optional(f"{label} rank")
     if any(row.rankings for row in rows):
         table.add("Among other councils")
     sheet.append(table.headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if spreadsheet_text(cell.value) is not cell.value:
+            cell.data_type, cell.quotePrefix = "s", True  # a comparator's name: text
     for cells in table.rows:
         sheet.append([_value(cells.get(header)) for header in table.headers])
         for cell, header in zip(sheet[sheet.max_row], table.headers, strict=True):

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators.models import Comparator, ComparatorArea, Indicator, Value
+from indicators.models import Comparator, ComparatorKind, Indicator, Value
 from indicators.periods import FinancialQuarter, Period
 from indicators.rag import Direction, Rag, TargetSpec
 from indicators.spc import Assurance, NotEnoughData, Variation
@@ -63,7 +63,7 @@ class Row:
     direction: Direction | None
     rag_reason: str = ""
     judged: bool = False
-    comparators: dict[str, str] = field(default_factory=dict)
+    comparators: dict[str, str] = field(default_factory=dict)  # by name, as printed
     # The same comparators and target as figures and factors, for the Excel export.
     comparator_figures: dict[str, Comparator] = field(default_factory=dict)
     target_spec: TargetSpec | None = None
@@ -114,6 +114,18 @@ class Row:
         if self.rag is not None:
             return self.rag.label
         return f"Not rated ({self.rag_reason})" if self.rag_reason else "Not rated"
+
+    @property
+    def england_average(self) -> str:
+        """The England (or national) average as printed, for tables with that one column."""
+        return next(
+            (
+                self.comparators[name]
+                for name, comparator in self.comparator_figures.items()
+                if comparator.kind == ComparatorKind.ENGLAND and comparator.value is not None
+            ),
+            "",
+        )
 
     @property
     def direction_word(self) -> str:
@@ -188,8 +200,8 @@ def build_rows(
                 judged=assessment.judged,
                 direction=assessment.direction,
                 comparators={
-                    area: comparator_text(indicator, c, current.period)
-                    for area, c in comparators.items()
+                    name: comparator_text(indicator, c, current.period)
+                    for name, c in comparators.items()
                 },
                 comparator_figures=comparators,
                 target_spec=target.spec() if target else _spec(indicator, quarter, current),
@@ -212,9 +224,13 @@ def build_rows(
 
 
 def comparator_areas(rows: list[Row]) -> list[tuple[str, str]]:
-    """The comparators any row has a value for, England first, as (area, label)."""
-    present = {area for row in rows for area in row.comparators}
-    return [(area, label) for area, label in ComparatorArea.choices if area in present]
+    """The comparators any row has, as (name, column heading): England first, then the
+    regions, neighbours and peer groups by name, as papers print them."""
+    present = {}
+    for row in rows:
+        for name, comparator in row.comparator_figures.items():
+            present.setdefault(name, comparator.order)
+    return [(name, name) for name in sorted(present, key=present.get)]
 
 
 @dataclass(frozen=True)

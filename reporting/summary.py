@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators.forecast import Verdict
-from indicators.models import ComparatorArea, Indicator, Value
+from indicators.models import Indicator, Value
 from indicators.rag import Direction, Rag
 from indicators.spc import Variation
-from reporting.assessment import assess, comparators_for, previous_value
+from reporting.assessment import assess, comparator_period, england_comparator, previous_value
 from reporting.scorecard import Row
 
 
@@ -66,10 +66,10 @@ def _lower_first(text: str) -> str:
 
 def _england(indicator: Indicator, value: Value) -> tuple[Decimal | None, str]:
     """The England average beside the figure, and its own period when it is an older one."""
-    england = comparators_for(indicator, value.period).get(ComparatorArea.ENGLAND)
+    england = england_comparator(indicator, value.period)
     if england is None:
         return None, ""
-    own = england.value_period or (str(england.period) if england.period != value.period else "")
+    own = comparator_period(england, value.period)
     return england.value, f" ({own})" if own else ""
 
 

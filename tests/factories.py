@@ -49,7 +49,8 @@ def bulk_scorecard(make_indicator, how_many: int, periods: int = 20) -> None:
                     period=quarter,
                     period_start=quarter.start,
                     period_end=quarter.end,
-                    area="england",
+                    kind="england",
+                    name="England average",
                     value=Decimal(50),
                 )
             )

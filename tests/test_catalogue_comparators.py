@@ -56,7 +56,7 @@ def test_comparators_import_with_their_own_period_and_percent_cells(priya):
     assert result.total("comparators", "created") == 2
     assert "Comparators: 2 new, 0 changed, 0 unchanged." in result.summary()
     found = {
-        (c.area, str(c.period)): (c.value, c.value_period)
+        (c.kind, str(c.period)): (c.value, c.value_period)
         for c in Comparator.objects.filter(indicator__reference="SW01")
     }
     assert found == {
@@ -92,7 +92,7 @@ def test_every_bad_comparator_cell_is_named_and_nothing_is_saved(priya):
         ("Comparators", "C7"),
     }
     words = " ".join(str(p) for p in result.problems)
-    assert "'Lancashire' is not a comparator: write England average" in words
+    assert "'Lancashire' is not a comparator: write its name as papers print it" in words
     assert "give the comparator's figure" in words
     assert "duplicate North West average for 2016/17: also on row 6" in words
     assert Comparator.objects.count() == 0
@@ -107,7 +107,7 @@ def test_export_writes_the_comparators_and_reimporting_changes_nothing(client, p
     record_comparator(
         indicator=indicator,
         period=parse_period("Q3 2017/18"),
-        area="england",
+        kind="england",
         value=Decimal("13.8"),
         value_period="2016/17",
     )
@@ -139,3 +139,114 @@ def test_a_workbook_made_before_the_comparators_sheet_imports_as_before(priya):
     book.save(buffer)
     result = import_catalogue(buffer.getvalue(), by=priya)
     assert result.problems == [] and result.count("created") == 1
+
+
+def test_any_region_neighbours_peer_group_or_national_average_is_named_as_papers_print_it(
+    client, priya
+):
+    data = workbook(
+        [
+            comparator_row(
+                reference="SW01",
+                comparator="East Midlands average",
+                period="2016/17",
+                figure="14.1%",
+            ),
+            comparator_row(
+                reference="SW01",
+                comparator="CIPFA nearest neighbours",
+                period="2016/17",
+                figure="12.9",
+            ),
+            comparator_row(
+                reference="SW01",
+                comparator="Peer group: County councils",
+                period="2016/17",
+                figure="13.0",
+                rank="110 of 150 authorities",
+                source="DfE, March 2018",
+            ),
+            comparator_row(
+                reference="SW01", comparator="National average", period="2016/17", figure="13.8"
+            ),
+            comparator_row(
+                reference="SW01",
+                comparator="Shire counties",
+                kind="Peer group",
+                period="2016/17",
+                rank="3rd of 27",
+            ),
+        ]
+    )
+    result = import_catalogue(data, by=priya)
+    assert result.problems == []
+    found = {
+        c.name: (c.kind, c.value, c.rank, c.rank_of, c.source)
+        for c in Comparator.objects.filter(indicator__reference="SW01")
+    }
+    assert found == {
+        "East Midlands average": ("region", Decimal("14.1"), None, None, ""),
+        "CIPFA nearest neighbours": ("nearest_neighbours", Decimal("12.9"), None, None, ""),
+        "County councils": ("peer_group", Decimal("13.0"), 110, 150, "DfE, March 2018"),
+        "National average": ("england", Decimal("13.8"), None, None, ""),
+        "Shire counties": ("peer_group", None, 3, 27, ""),
+    }
+    # The export writes them back as imported; re-importing changes nothing.
+    client.force_login(priya)
+    exported = client.get("/returns/catalogue/export.xlsx").content
+    sheet = load_workbook(io.BytesIO(exported))["Comparators"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]}
+    assert rows["County councils"][5:] == ("Peer group", "110 of 150", "DfE, March 2018")
+    assert rows["East Midlands average"][5] == "Region"
+    again = import_catalogue(exported, by=priya, dry_run=True)
+    assert again.problems == [] and again.total("comparators", "unchanged") == 5
+
+
+def test_a_rank_that_cannot_be_and_an_unnamed_region_are_refused_by_cell(priya):
+    data = workbook(
+        [
+            comparator_row(
+                reference="SW01",
+                comparator="England average",
+                period="2016/17",
+                rank="151 of 150",
+            ),
+            comparator_row(
+                reference="SW01", comparator="", kind="Region", period="2016/17", figure="1"
+            ),
+            comparator_row(
+                reference="SW01",
+                comparator="England average",
+                period="2015/16",
+                rank="top ten",
+            ),
+        ]
+    )
+    result = import_catalogue(data, by=priya)
+    words = {p.cell: str(p) for p in result.problems}
+    assert "a rank of 151 out of 150 is not possible" in words["G2"]
+    assert 'name the region as papers print it, e.g. "East Midlands average"' in words["B3"]
+    assert "'top ten' is not a rank: write it as \"110 of 150\"" in words["G4"]
+    assert Comparator.objects.count() == 0
+
+
+def test_a_comparators_sheet_of_five_columns_with_the_old_kind_names_still_imports(priya):
+    book = build_catalogue_workbook(
+        [indicator_row("SW01")],
+        [],
+        [],
+        comparators=[
+            ["SW01", "region", "2016/17", "16.7", ""],
+            ["SW01", "statistical neighbours", "2016/17", "12.3", ""],
+        ],
+    )
+    sheet = book["Comparators"]
+    sheet.delete_cols(6, 3)  # as the sheet was before Kind, Rank and Source
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = import_catalogue(buffer.getvalue(), by=priya)
+    assert result.problems == []
+    assert sorted(Comparator.objects.values_list("kind", "name")) == [
+        ("region", "North West average"),
+        ("statistical_neighbours", "Statistical neighbours"),
+    ]

@@ -89,7 +89,7 @@ def test_every_england_average_of_the_q4_report_is_loaded(demo):
     # SW06: "Percentage of assessments ... which took over 45 days" England average 17.1%.
     row = cells_after(Q4_REPORT, "Percentage of assessments completed during the year", 4)
     indicator = Indicator.objects.get(reference="SW06")
-    england = indicator.comparators.get(area="england", period=parse_period("2017/18"))
+    england = indicator.comparators.get(kind="england", period=parse_period("2017/18"))
     assert indicator.format(england.value) == row[3] == "17.1%"
 
 

@@ -40,7 +40,7 @@ def test_chart_has_a_point_per_figure_rated_by_colour_and_shape(client, make_ind
     record_comparator(
         indicator=indicator,
         period=parse_period("Q3 2017/18"),
-        area="england",
+        kind="england",
         value=Decimal("32.0"),
     )
     chart = chart_of(client.get(f"/indicators/{indicator.reference}/"))
@@ -154,13 +154,17 @@ def test_each_kind_of_period_has_its_own_chart_and_every_comparator_is_in_a_tabl
         make_indicator,
         figures=(("Q2 2017/18", "29.6"), ("Q3 2017/18", "34.8"), ("2016/17", "31.0")),
     )
-    for area, period, value in (
-        ("england", "Q3 2017/18", "32.0"),
-        ("region", "Q3 2017/18", "30.5"),
-        ("england", "2016/17", "33.3"),
+    for kind, name, period, value in (
+        ("england", "", "Q3 2017/18", "32.0"),
+        ("region", "North West average", "Q3 2017/18", "30.5"),
+        ("england", "", "2016/17", "33.3"),
     ):
         record_comparator(
-            indicator=indicator, period=parse_period(period), area=area, value=Decimal(value)
+            indicator=indicator,
+            period=parse_period(period),
+            kind=kind,
+            name=name,
+            value=Decimal(value),
         )
     response = client.get(f"/indicators/{indicator.reference}/")
     charts = response.context["charts"]
@@ -183,3 +187,26 @@ def test_each_kind_of_period_has_its_own_chart_and_every_comparator_is_in_a_tabl
     # The figures are in a table per kind of period, under their own headings.
     assert '<h3 class="govuk-heading-s">Quarter figures</h3>' in response.text
     assert '<h3 class="govuk-heading-s">Financial year figures</h3>' in response.text
+
+
+def test_a_named_comparator_prints_its_own_period_rank_and_source_in_the_table(
+    client, make_indicator
+):
+    indicator = rated_indicator(make_indicator, figures=(("Q3 2017/18", "34.8"),))
+    record_comparator(
+        indicator=indicator,
+        period=parse_period("Q3 2017/18"),
+        kind="region",
+        name="East Midlands average",
+        value=Decimal("30.5"),
+        value_period="2016/17",
+        rank=110,
+        rank_of=150,
+        source="DfE, March 2018",
+    )
+    response = client.get(f"/indicators/{indicator.reference}/")
+    table = response.text.split('id="comparators"')[1].split("</table>")[0]
+    cells = [cell.strip() for cell in table.split("<td")[1:]]
+    words = " ".join(cell.split(">", 1)[1].split("<")[0] for cell in cells)
+    assert words == "East Midlands average 2016/17 30.5% 110th of 150 DfE, March 2018"
+    assert "Q3 2017/18" not in table  # the benchmark's own period, not the reporting one

@@ -341,7 +341,7 @@ def test_a_comparator_applies_until_a_newer_one_arrives_and_says_its_period(clie
     for period, figure in (("2016/17", "30.1"), ("Q1 2017/18", "31.0"), ("Q2 2017/18", "32.0")):
         record_value(indicator=indicator, period=parse_period(period), value=Decimal(figure))
     record_comparator(
-        indicator=indicator, period=parse_period("2016/17"), area="england", value=Decimal("22.8")
+        indicator=indicator, period=parse_period("2016/17"), kind="england", value=Decimal("22.8")
     )
     cells = [
         c.strip()
@@ -354,7 +354,7 @@ def test_a_comparator_applies_until_a_newer_one_arrives_and_says_its_period(clie
     record_comparator(
         indicator=indicator,
         period=parse_period("Q2 2017/18"),
-        area="england",
+        kind="england",
         value=Decimal("23.5"),
     )
     rows = client.get("/scorecard/?year=2017/18&period=Q2").context["view"].rows
@@ -371,3 +371,33 @@ def test_the_key_says_what_each_rating_means(client, make_indicator):
     assert "Requires improvement Requires improvement" not in key
     assert "Requires improvement Misses its target by more than the tolerance allowed" in key
     assert "On track Meets its target" in key
+
+
+def test_named_comparators_head_their_own_columns_with_a_published_rank(client, make_indicator):
+    """A council elsewhere names its region and peer group; the CSV export heads a column
+    with each name, England first, and prints the rank beside the figure."""
+    from indicators.services import record_comparator
+
+    indicator = make_indicator(reference="SW02", title="Contacts to referral")
+    record_value(indicator=indicator, period=parse_period("Q2 2017/18"), value=Decimal("32.0"))
+    for kind, name, value, rank in (
+        ("peer_group", "County councils", "25.0", (110, 150)),
+        ("region", "East Midlands average", "24.1", (None, None)),
+        ("england", "", "22.8", (None, None)),
+    ):
+        record_comparator(
+            indicator=indicator,
+            period=parse_period("2016/17"),
+            kind=kind,
+            name=name,
+            value=Decimal(value),
+            rank=rank[0],
+            rank_of=rank[1],
+        )
+    text = client.get("/scorecard/export.csv?year=2017/18&period=Q2").content.decode()
+    header, line = list(csv.reader(io.StringIO(text)))[:2]
+    names = ["England average", "East Midlands average", "County councils"]
+    assert header[-3:] == names
+    assert line[-3:] == ["22.8% (2016/17)", "24.1% (2016/17)", "25.0%; 110th of 150 (2016/17)"]
+    page = client.get("/scorecard/?year=2017/18&period=Q2").text
+    assert "25.0%; 110th of 150 (2016/17)" in page and ">East Midlands average<" in page

@@ -36,7 +36,7 @@ def test_improving_and_better_than_england_is_a_highlight(make_indicator):
     )
     _figures(reablement, {"2016/17": "83.8", "2017/18": "88.1"})
     record_comparator(
-        indicator=reablement, period=parse_period("2017/18"), area="england", value=Decimal("82")
+        indicator=reablement, period=parse_period("2017/18"), kind="england", value=Decimal("82")
     )
     result = _draft()
     assert result.highlights == [

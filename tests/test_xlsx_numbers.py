@@ -49,7 +49,7 @@ def scorecard_of_every_unit(make_indicator):
     record_comparator(
         indicator=referrals,
         period=parse_period("Q3 2017/18"),
-        area="england",
+        kind="england",
         value=Decimal("31.25"),
         value_period="2016/17",
     )

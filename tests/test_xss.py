@@ -243,7 +243,7 @@ def build_world(make_indicator, users) -> dict:
         indicator=sw06, year=Q4.financial_year, kind="year_end", value=Decimal("60"), note="Agreed"
     )
     record_comparator(
-        indicator=sw06, period=Q4, area="england", value=Decimal("70"), value_period="2016-17"
+        indicator=sw06, period=Q4, kind="england", value=Decimal("70"), value_period="2016-17"
     )
     write_commentary(
         indicator=sw06, period=Q4, issues="Below target.", causes="Vacancies.", actions="Hiring."
