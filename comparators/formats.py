@@ -276,7 +276,18 @@ _LG_INFORM = {
 }
 
 
-def _fingertips(header: list[str], text: str) -> Layout:
+# A measure code naming one sex of a Fingertips indicator: "90366 (Male)" takes the male
+# rows of indicator 90366 (life expectancy at birth, male), which are otherwise left aside.
+_SEX_CODE = re.compile(r"^(.+?)\s*\((persons|male|female)\)$", re.IGNORECASE)
+
+
+def _fingertips(header: list[str], text: str, codes=()) -> Layout:
+    by_sex = {}
+    for wanted in codes:
+        if match := _SEX_CODE.match(wanted):
+            by_sex[(match.group(1).strip(), match.group(2).lower())] = wanted
+    plain_codes = set(codes)
+    sexed = {key[0] for key in by_sex}  # indicators some sex of which is taken
     at = _positions(header, _FINGERTIPS)
     _require(FINGERTIPS, header, at, _FINGERTIPS)
     at.update(_positions(header, _FINGERTIPS_CI))
@@ -298,7 +309,9 @@ def _fingertips(header: list[str], text: str) -> Layout:
         persons = next((s for s in seen if s.lower() == "persons"), None)
         headline_sex[code] = persons or (next(iter(seen)) if len(seen) == 1 else None)
     headline_age = {
-        key: _widest(list(seen)) for key, seen in ages.items() if headline_sex.get(key[0]) == key[1]
+        key: _widest(list(seen))
+        for key, seen in ages.items()
+        if headline_sex.get(key[0]) == key[1] or (key[0], key[1].lower()) in by_sex
     }
 
     def breakdowns(row: list[str]) -> tuple[str, str, str] | None:
@@ -306,7 +319,15 @@ def _fingertips(header: list[str], text: str) -> Layout:
         if category:
             return "category", "broken down by a category", category
         code, sex = row[i_code].strip(), row[i_sex].strip()
+        chosen = by_sex.get((code, sex.lower()))
+        if chosen is not None:
+            if row[i_age].strip() != headline_age.get((code, sex)):
+                return "age", "broken down by age band", row[i_age].strip()
+            row[i_code] = chosen  # read as the code of the indicator that takes this sex
+            return None
         headline = headline_sex.get(code)
+        if headline is not None and code in sexed and code not in plain_codes:
+            return "other sex", "of sexes no indicator takes", sex
         if headline is None:
             return (
                 "no persons",
@@ -414,12 +435,13 @@ def _scorecard(header: list[str]) -> Layout:
     return Layout(SCORECARD, at, {key: header[index].strip() for key, index in at.items()})
 
 
-def detect(header: list[str], text: str, filename: str = "") -> Layout:
+def detect(header: list[str], text: str, filename: str = "", codes=()) -> Layout:
     """The layout of a file from its header (`text` is the whole file, which Fingertips
-    files are read twice from); HeaderRefused when it is none of them."""
+    files are read twice from; `codes`, the measure codes mapped, say which sex of a
+    Fingertips indicator feeds which one); HeaderRefused when it is none of them."""
     cells = {normalise(cell) for cell in header}
     if "indicator id" in cells and "time period" in cells:
-        return _fingertips(header, text)
+        return _fingertips(header, text, codes)
     if "ascof measure code" in cells or "measure value" in cells:
         return _ascof(header, filename)
     if "measure code" not in cells and cells & set(_LG_INFORM["measure code"]):

@@ -171,10 +171,10 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def read_header(header: list[str], text: str = "", filename: str = "") -> formats.Layout:
+def read_header(header: list[str], text: str = "", filename: str = "", codes=()) -> formats.Layout:
     """The layout of the file, or the reason its header is not one we read."""
     try:
-        return formats.detect(header, text, filename)
+        return formats.detect(header, text, filename, codes)
     except formats.HeaderRefused as error:
         raise ImportRefused(str(error)) from None
 
@@ -204,7 +204,7 @@ def parse(
     except (StopIteration, csv.Error) as error:
         raise ImportRefused(f"The file is not CSV: {error}.") from None
     try:
-        layout = read_header(header, text, filename)
+        layout = read_header(header, text, filename, codes=measures)
     except csv.Error as error:  # the first reading of a Fingertips file
         raise ImportRefused(f"The file is not valid CSV: {error}.") from None
     result.layout = layout.name

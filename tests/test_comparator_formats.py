@@ -492,3 +492,45 @@ def test_the_indicator_page_shows_the_intervals_beside_the_comparators(client, m
     assert "England: average 66.4% (95% CI 66.3% to 66.6%) (2019/20)" in html
     cvd = client.get("/indicators/PH02/").text
     assert "From the imported national figures for Jan 18 - Dec 20: Lancashire 80.1" in cvd
+
+
+def test_an_indicator_of_one_sex_takes_that_sexs_rows_by_its_code(mapped, make_indicator):
+    """Life expectancy at birth, male: the measure code "40401 (Male)" takes the male rows of
+    Fingertips indicator 40401, beside the indicator that takes its Persons rows."""
+    male = make_indicator(
+        reference="PH02M",
+        title="CVD deaths under 75, male",
+        unit="rate",
+        rate_per=100_000,
+        polarity="low",
+        frequency="annual",
+    )
+    services.save_measure(code="40401 (Male)", indicator=male)
+    result = import_comparators(fingertips_file())
+    assert result.saved, result.problems
+    male_figures = _figures("PH02M")
+    assert len(male_figures) == 5
+    assert male_figures[("E10000017", "Jan 18 - Dec 20")] == (D("110.0"), D("105.0"), D("115.0"))
+    # The Persons rows still feed the Persons indicator; only the female rows are aside.
+    assert _figures("PH02")[("E10000017", "Jan 18 - Dec 20")][0] == D("80.1")
+    assert "20 rows broken down by sex" not in result.summary()
+    assert "15 rows broken down by sex (Male, Female)" in result.summary()
+
+
+def test_a_sex_code_alone_leaves_the_persons_rows_aside_not_unknown(client, make_indicator):
+    female = make_indicator(
+        reference="PH02F",
+        title="CVD deaths under 75, female",
+        unit="rate",
+        rate_per=100_000,
+        polarity="low",
+        frequency="annual",
+    )
+    services.save_measure(code="40401 (Female)", indicator=female)
+    services.save_measure(
+        code="93014", indicator=make_indicator(reference="PH01", frequency="annual")
+    )
+    result = import_comparators(fingertips_file())
+    assert result.saved and not result.unknown, result.problems
+    assert _figures("PH02F")[("E10000017", "Jan 18 - Dec 20")][0] == D("50.0")
+    assert "rows of sexes no indicator takes (Persons, Male)" in result.summary()
