@@ -65,3 +65,38 @@ def test_commentary_held_by_period_is_linked_to_the_figure_it_was_published_with
     assert values.get(pk=draft.pk).corrects_figure and not values.get(pk=q3.pk).corrects_figure
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_comparators_held_keep_the_names_they_were_printed_with():
+    """Before 0007 a comparator was one of four fixed areas; each keeps its printed name,
+    the region "North West average", as the kind and name it now has."""
+    before = [("indicators", "0006_process_changes")]
+    after = [("indicators", "0007_comparator_names_and_ranks")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    section = old.get_model("indicators", "Section").objects.create(name="Start Well")
+    service = old.get_model("indicators", "Service").objects.create(name="Children")
+    indicator = old.get_model("indicators", "Indicator").objects.create(
+        reference="SW06", title="SW06", section=section, service=service,
+        unit="percentage", decimal_places=1, polarity="low", frequency="quarterly",
+    )  # fmt: skip
+    period = parse_period("Q3 2017/18")
+    for area in ("england", "region", "statistical_neighbours", "nearest_neighbours"):
+        old.get_model("indicators", "Comparator").objects.create(
+            indicator=indicator, period=period, period_start=period.start,
+            period_end=period.end, area=area, value=Decimal("16.7"),
+        )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    held = new.get_model("indicators", "Comparator").objects.order_by("kind")
+    assert [(c.kind, c.name) for c in held] == [
+        ("england", "England average"),
+        ("nearest_neighbours", "Nearest neighbours"),
+        ("region", "North West average"),
+        ("statistical_neighbours", "Statistical neighbours"),
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
