@@ -223,7 +223,9 @@ def plan_table(plan_period: Period, performance: list) -> PlanTable | None:
             rows.append(
                 [area.name]
                 + [
-                    figure(i, c.values.get(area.pk) if c else None)
+                    _with_interval(i, c.values.get(area.pk), c.intervals.get(area.pk))
+                    if c
+                    else figure(i, None)
                     for i, c in zip(indicators, comparisons, strict=True)
                 ]
             )
@@ -240,8 +242,10 @@ def plan_table(plan_period: Period, performance: list) -> PlanTable | None:
             if line is None:
                 cells.append("-")
                 continue
-            average = line.published if line.published is not None else line.figures.mean
-            cells.append(figure(indicator, average))
+            if line.published is not None:
+                cells.append(_with_interval(indicator, line.published, line.published_interval))
+            else:
+                cells.append(figure(indicator, line.figures.mean))
             if line.differs:
                 notes.append(
                     f"{indicator.title}: {group.name} published average "
@@ -258,6 +262,13 @@ def plan_table(plan_period: Period, performance: list) -> PlanTable | None:
             + [figure(row.indicator, row.value.value if row.value else None) for row in performance]
         )
     return PlanTable(columns=columns, rows=rows, notes=notes, periods=periods)
+
+
+def _with_interval(indicator: Indicator, value, limits) -> str:
+    """A published figure with its confidence interval beside it, as the file gave it:
+    "65.3% (95% CI 63.6% to 66.9%)"."""
+    ci = interval(indicator, limits) if value is not None else ""
+    return f"{figure(indicator, value)} ({ci})" if ci else figure(indicator, value)
 
 
 def attach_rankings(rows: list, *, up_to: date) -> None:

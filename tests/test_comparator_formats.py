@@ -26,18 +26,23 @@ The sample files follow the published descriptions of each layout:
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
 from comparators import services
 from comparators.formats import normalise_period
 from comparators.imports import import_comparators
 from comparators.models import Area, ComparatorValue
+from indicators.models import Indicator
 from indicators.periods import parse_period
+from recovery_plans import services as plans
 from spreadsheets.uploads import ImportRefused
+from tests.pdfs import keep_with_first_page
 
 FINGERTIPS_HEADER = [
     "Indicator ID",
@@ -492,6 +497,49 @@ def test_the_indicator_page_shows_the_intervals_beside_the_comparators(client, m
     assert "England: average 66.4% (95% CI 66.3% to 66.6%) (2019/20)" in html
     cvd = client.get("/indicators/PH02/").text
     assert "From the imported national figures for Jan 18 - Dec 20: Lancashire 80.1" in cvd
+
+
+def test_a_recovery_plans_comparative_table_prints_the_intervals_beside_the_figures(
+    client, mapped, alice
+):
+    """The plan's table of councils and averages, built from the imported file, gives each
+    published figure its 95% interval as the file gave it, on the page and in the PDF."""
+    import_comparators(fingertips_file())
+    services.set_council(Area.objects.get(code="E10000017"))
+    services.save_group(
+        name="North West",
+        kind="region",
+        members=list(Area.objects.filter(kind="local_authority")),
+        published_area=Area.objects.get(code="E12000002"),
+    )
+    services.save_group(
+        name="England", kind="england", members=[], published_area=Area.objects.get(kind="england")
+    )
+    active = Indicator.objects.get(reference="PH01")
+    plan = plans.save_plan(
+        title="More adults active",
+        indicators=[active],
+        period=parse_period("2019/20"),
+        owner=alice,
+        why="Activity fell below the region's.",
+        opened_on=date(2020, 9, 1),
+    )
+    client.force_login(alice)
+    page = " ".join(client.get(f"/recovery-plans/{plan.pk}/").text.split())
+    cell = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    for row, printed in (
+        ("Blackpool", "61.0% (95% CI 57.0% to 64.9%)"),
+        ("North West Average", "64.6% (95% CI 64.1% to 65.0%)"),
+        ("England Average", "66.4% (95% CI 66.3% to 66.6%)"),
+    ):
+        assert f"{row}</th>{cell}{printed}</td>" in page
+    pdf = client.get(f"/recovery-plans/{plan.pk}/plan.pdf")
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert "61.0% (95% CI 57.0% to 64.9%)" in text
+    assert "64.6% (95% CI 64.1% to 65.0%)" in text
+    keep_with_first_page(pdf.content, "plan-comparative-intervals")
 
 
 def test_an_indicator_of_one_sex_takes_that_sexs_rows_by_its_code(mapped, make_indicator):
