@@ -476,10 +476,11 @@ def test_the_command_reads_an_ascof_file_and_its_year_from_its_name(mapped, tmp_
         call_command("import_comparators", str(bad))
 
 
-def test_the_indicator_page_shows_the_intervals_beside_the_comparators(client, mapped):
+def _lancashire_in_the_north_west() -> None:
+    """The Fingertips file imported, Lancashire as the council, compared with the North West
+    (its councils and published figure) and England."""
     import_comparators(fingertips_file())
-    lancashire = Area.objects.get(code="E10000017")
-    services.set_council(lancashire)
+    services.set_council(Area.objects.get(code="E10000017"))
     services.save_group(
         name="North West",
         kind="region",
@@ -489,6 +490,10 @@ def test_the_indicator_page_shows_the_intervals_beside_the_comparators(client, m
     services.save_group(
         name="England", kind="england", members=[], published_area=Area.objects.get(kind="england")
     )
+
+
+def test_the_indicator_page_shows_the_intervals_beside_the_comparators(client, mapped):
+    _lancashire_in_the_north_west()
     html = client.get("/indicators/PH01/").text
     assert (
         "From the imported national figures for 2019/20: Lancashire 65.3% "
@@ -504,17 +509,7 @@ def test_a_recovery_plans_comparative_table_prints_the_intervals_beside_the_figu
 ):
     """The plan's table of councils and averages, built from the imported file, gives each
     published figure its 95% interval as the file gave it, on the page and in the PDF."""
-    import_comparators(fingertips_file())
-    services.set_council(Area.objects.get(code="E10000017"))
-    services.save_group(
-        name="North West",
-        kind="region",
-        members=list(Area.objects.filter(kind="local_authority")),
-        published_area=Area.objects.get(code="E12000002"),
-    )
-    services.save_group(
-        name="England", kind="england", members=[], published_area=Area.objects.get(kind="england")
-    )
+    _lancashire_in_the_north_west()
     active = Indicator.objects.get(reference="PH01")
     plan = plans.save_plan(
         title="More adults active",
