@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -118,10 +119,49 @@ class TargetInline(OwnedInlineMixin, admin.TabularInline):
     )
 
 
+class ComparatorFormSet(BaseInlineFormSet):
+    """Two new rows of one name for one period, whatever their case, are refused here:
+    each row alone passes its check against what is held, and the database would refuse
+    the second only after the first was saved."""
+
+    def clean(self):
+        super().clean()
+        seen: dict[tuple, str] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            row = form.instance
+            if not row.name or row.period is None:
+                continue
+            key = (row.period, row.name.lower())
+            if key in seen:
+                form.add_error(
+                    "name",
+                    f'"{row.name}" for {row.period} is also on another row as "{seen[key]}": '
+                    "names are matched whatever their case; keep one of them.",
+                )
+            else:
+                seen[key] = row.name
+
+
 class ComparatorInline(OwnedInlineMixin, admin.TabularInline):
     model = Comparator
+    formset = ComparatorFormSet
     extra = 0
-    fields = ("period", "kind", "name", "value", "value_period", "rank", "rank_of", "source")
+    fields = (
+        "period",
+        "kind",
+        "name",
+        "value",
+        "lower_ci",
+        "upper_ci",
+        "value_period",
+        "rank",
+        "rank_of",
+        "source",
+    )
 
 
 class ProcessChangeInline(admin.TabularInline):

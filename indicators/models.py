@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from indicators import periods
@@ -712,13 +713,38 @@ class Comparator(PeriodDatesMixin):
     source = models.CharField(
         max_length=200, blank=True, help_text='Where the figure is from: "DfE, March 2018".'
     )
+    lower_ci = models.DecimalField(
+        "95% CI lower limit",
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="The published 95% confidence interval's lower limit, if any: 13.1.",
+    )
+    upper_ci = models.DecimalField(
+        "95% CI upper limit",
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Its upper limit: 14.5.",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator", "period_end", "kind", "name"]
         constraints = [
+            # One column per name on the scorecard: "England average" and "england
+            # average" would be two columns for the same benchmark.
             models.UniqueConstraint(
-                fields=["indicator", "period", "name"], name="one_comparator_per_name"
+                models.F("indicator"),
+                models.F("period"),
+                Lower("name"),
+                name="one_comparator_per_name_in_any_case",
+                violation_error_message=(
+                    "This indicator already has a comparator of this name for this period "
+                    "(names are matched whatever their case)."
+                ),
             )
         ]
 
@@ -761,8 +787,55 @@ class Comparator(PeriodDatesMixin):
             )
         elif self.rank is not None and not 1 <= self.rank <= self.rank_of:
             errors["rank"] = f"A rank of {self.rank} out of {self.rank_of} is not possible."
+        errors.update(self._interval_errors())
+        if "name" not in errors and (duplicate := self._same_name_held()):
+            errors["name"] = (
+                f'"{duplicate.name}" is already held for {self.period}: names are matched '
+                "whatever their case, so change that comparator rather than add another."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def _interval_errors(self) -> dict[str, str]:
+        lower, upper = self.lower_ci, self.upper_ci
+        if lower is None and upper is None:
+            return {}
+        if lower is None or upper is None:
+            return {
+                "lower_ci" if lower is None else "upper_ci": "A 95% confidence interval is "
+                'printed with both its limits, "13.1 to 14.5": give both.'
+            }
+        if self.value is None:
+            return {"value": "A confidence interval is printed around a figure: give the figure."}
+        if lower > self.value:
+            return {
+                "lower_ci": f"The lower limit {lower.normalize():f} is above the figure "
+                f"{self.value.normalize():f}: an interval contains its figure."
+            }
+        if upper < self.value:
+            return {
+                "upper_ci": f"The upper limit {upper.normalize():f} is below the figure "
+                f"{self.value.normalize():f}: an interval contains its figure."
+            }
+        return {}
+
+    def _same_name_held(self) -> "Comparator | None":
+        if self.indicator_id is None or self.period is None or not self.name:
+            return None
+        return (
+            Comparator.objects.filter(
+                indicator_id=self.indicator_id, period=self.period, name__iexact=self.name
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+
+    @property
+    def interval(self) -> tuple[Decimal, Decimal] | None:
+        """The published 95% confidence interval (lower, upper), if one was given."""
+        if self.lower_ci is None or self.upper_ci is None:
+            return None
+        return (self.lower_ci, self.upper_ci)
 
     @property
     def standing(self) -> str:

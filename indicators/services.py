@@ -136,18 +136,20 @@ def record_comparator(
     rank: int | None = None,
     rank_of: int | None = None,
     source: str = "",
+    lower_ci: Decimal | None = None,
+    upper_ci: Decimal | None = None,
     by=None,
 ) -> Comparator:
-    """Create or update a benchmark for a period, matched by its name as printed (empty:
-    its kind's, "England average"): a figure, the council's rank among them, or both."""
+    """Create or update a benchmark for a period, matched by its name as printed whatever
+    its case (empty: its kind's, "England average"): a figure (with its published 95%
+    confidence interval, if any), the council's rank among them, or both."""
     row = Comparator(indicator=indicator, period=period, kind=kind, name=name)
     row.clean_name()
-    row = (
-        Comparator.objects.filter(indicator=indicator, period=period, name=row.name).first() or row
-    )
-    row.kind = kind
+    held = Comparator.objects.filter(indicator=indicator, period=period, name__iexact=row.name)
+    name, row = row.name, held.first() or row
+    row.kind, row.name = kind, name
     row.value, row.value_period, row.rank, row.rank_of = value, value_period, rank, rank_of
-    row.source = source
+    row.source, row.lower_ci, row.upper_ci = source, lower_ci, upper_ci
     return save_checked(row, by)
 
 

@@ -18,6 +18,7 @@ from indicators.models import (
 )
 from indicators.periods import FinancialQuarter, Period, YearToDate
 from indicators.rag import Direction, Polarity, Rag, direction_of_travel, rate
+from reporting.comparators import benchmark_figure
 
 
 def _year_target(targets: list[Target], year: Period) -> Target | None:
@@ -233,8 +234,9 @@ def comparator_period(comparator: Comparator, period: Period | None = None) -> s
 
 def comparator_text(indicator: Indicator, comparator: Comparator, period: Period | None) -> str:
     """A benchmark as printed, with its own period when it is not the figure's and the
-    council's published rank among them: "13.8% (2009/10)", "16.7%; 110th of 150"."""
-    parts = [indicator.format(comparator.value)] if comparator.value is not None else []
+    council's published rank among them: "13.8% (2009/10)", "16.7%; 110th of 150",
+    "13.8% (95% CI 13.1% to 14.5%); 110th of 150 (2019/20)"."""
+    parts = [benchmark_figure(indicator, comparator)] if comparator.value is not None else []
     if comparator.standing:
         parts.append(comparator.standing)
     text = "; ".join(parts)

@@ -20,6 +20,7 @@ from indicators.models import Indicator, ProcessChange, Value
 from indicators.periods import KIND_LABELS, Period
 from indicators.rag import Rag
 from reporting.assessment import assess, comparator_period, target_for
+from reporting.comparators import benchmark_figure
 
 NOT_RATED_COLOUR = "#505a5f"
 SHAPES = {Rag.GREEN: "circle", Rag.AMBER: "triangle-up", Rag.RED: "square", None: "diamond"}
@@ -155,7 +156,7 @@ def comparator_points(indicator: Indicator) -> list[ComparatorPoint]:
         ComparatorPoint(
             c.label,
             comparator_period(c),
-            indicator.format(c.value) if c.value is not None else "-",
+            benchmark_figure(indicator, c) or "-",
             c.standing,
             c.source,
         )

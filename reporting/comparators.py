@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 from comparators import ranking
 from comparators.models import Area, ComparatorGroup, ComparatorValue, GroupKind
 from indicators.formatting import Unit, format_number
-from indicators.models import Indicator
+from indicators.models import Comparator, Indicator
 from indicators.periods import Period
 
 
@@ -59,14 +59,14 @@ class GroupLine:
 
     def _averages(self) -> str:
         mean, published = self.figures.mean, self.published
+        printed = with_interval(self.indicator, published, self.published_interval)
         if self.differs:
             return (
-                f"published average {figure(self.indicator, published)}; mean of the "
+                f"published average {printed}; mean of the "
                 f"{self.figures.present} councils {figure(self.indicator, mean)}"
             )
         if published is not None:
-            ci = interval(self.indicator, self.published_interval)
-            return f"average {figure(self.indicator, published)}" + (f" ({ci})" if ci else "")
+            return f"average {printed}"
         if mean is not None:
             return f"average {figure(self.indicator, mean)}"
         return ""
@@ -80,8 +80,11 @@ class GroupLine:
         return f"{self.group.name}: {', '.join(parts)} ({self.period})"
 
     def compact(self) -> str:
-        """For the scorecard: the standing, or the average when there is none."""
+        """For the scorecard: the standing, or the average when there is none; a published
+        average with its confidence interval is printed beside the standing too."""
         standing = self.figures.standing
+        if standing and self.published_interval:
+            return self.sentence()
         if standing:
             return f"{self.group.name}: {standing.describe()} ({self.period})"
         return self.sentence()
@@ -223,7 +226,7 @@ def plan_table(plan_period: Period, performance: list) -> PlanTable | None:
             rows.append(
                 [area.name]
                 + [
-                    _with_interval(i, c.values.get(area.pk), c.intervals.get(area.pk))
+                    with_interval(i, c.values.get(area.pk), c.intervals.get(area.pk))
                     if c
                     else figure(i, None)
                     for i, c in zip(indicators, comparisons, strict=True)
@@ -243,7 +246,7 @@ def plan_table(plan_period: Period, performance: list) -> PlanTable | None:
                 cells.append("-")
                 continue
             if line.published is not None:
-                cells.append(_with_interval(indicator, line.published, line.published_interval))
+                cells.append(with_interval(indicator, line.published, line.published_interval))
             else:
                 cells.append(figure(indicator, line.figures.mean))
             if line.differs:
@@ -264,11 +267,27 @@ def plan_table(plan_period: Period, performance: list) -> PlanTable | None:
     return PlanTable(columns=columns, rows=rows, notes=notes, periods=periods)
 
 
-def _with_interval(indicator: Indicator, value, limits) -> str:
-    """A published figure with its confidence interval beside it, as the file gave it:
-    "65.3% (95% CI 63.6% to 66.9%)"."""
+def with_interval(indicator: Indicator, value, limits, *, text: str | None = None) -> str:
+    """A published figure with its confidence interval beside it, as public-health papers
+    print it: "65.3% (95% CI 63.6% to 66.9%)". The one way an interval is printed: plan
+    tables, the scorecard, its exports, appendices and the indicator page. `text` is the
+    figure as the caller prints it, if not as tables do."""
+    printed = figure(indicator, value) if text is None else text
     ci = interval(indicator, limits) if value is not None else ""
-    return f"{figure(indicator, value)} ({ci})" if ci else figure(indicator, value)
+    return f"{printed} ({ci})" if ci else printed
+
+
+def benchmark_figure(indicator: Indicator, comparator: Comparator) -> str:
+    """A hand-entered benchmark's figure with its published interval, or "" for a rank
+    alone: "13.8% (95% CI 13.1% to 14.5%)"."""
+    if comparator.value is None:
+        return ""
+    return with_interval(
+        indicator,
+        comparator.value,
+        comparator.interval,
+        text=indicator.format(comparator.value),
+    )
 
 
 def attach_rankings(rows: list, *, up_to: date) -> None:

@@ -13,6 +13,9 @@ from reporting.scorecard import Row, comparator_areas, quarter_columns
 from spreadsheets.guard import spreadsheet_text
 from spreadsheets.xlsx_numbers import NumberCell, count_cell, figure_cell
 
+# A comparator's published 95% confidence interval, as numbers in columns of their own.
+CI_PARTS = ("95% CI lower", "95% CI upper")
+
 # Headed as forecasts, so that no one takes them for figures.
 FORECAST_HEADERS = [
     "Forecast year-end",
@@ -186,10 +189,15 @@ def scorecard_workbook(rows: list[Row], quarter: FinancialQuarter | None) -> Wor
             if comparator is not None:
                 if comparator.value is not None:
                     cells[label] = _figure(indicator, comparator.value)
+                if comparator.interval is not None:
+                    for limit, figure in zip(CI_PARTS, comparator.interval, strict=True):
+                        cells[f"{label} {limit}"] = _figure(indicator, figure)
                 if own := comparator_period(comparator, row.value.period if row.value else None):
                     cells[f"{label} period"] = own
                 if comparator.standing:
                     cells[f"{label} rank"] = comparator.standing
+                if comparator.source:
+                    cells[f"{label} source"] = comparator.source
         if row.rankings:
             cells["Among other councils"] = "; ".join(row.rankings)
         table.rows.append(cells)
@@ -206,8 +214,8 @@ def scorecard_workbook(rows: list[Row], quarter: FinancialQuarter | None) -> Wor
     table.add(*FORECAST_HEADERS)
     for _, label in areas:
         table.add(label)
-        table.optional(f"{label} period")
-        table.optional(f"{label} rank")
+        for part in (*CI_PARTS, "period", "rank", "source"):
+            table.optional(f"{label} {part}")
     if any(row.rankings for row in rows):
         table.add("Among other councils")
     sheet.append(table.headers)
