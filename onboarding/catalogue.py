@@ -60,6 +60,7 @@ from onboarding.catalogue_format import (  # noqa: F401  (the format's public na
     comparator_name,
     comparator_row,
     export_catalogue,
+    plain,
     read_rank,
     target_row,
 )
@@ -613,6 +614,9 @@ def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed
             "Its own period", lambda c: cells.length(cell_text(c), Comparator, "value_period")
         )
         source = row.read("Source", lambda c: cells.length(cell_text(c), Comparator, "source"))
+        limits = (row.read("Lower CI", reader), row.read("Upper CI", reader))
+        if not row.bad:
+            _check_interval(row, value, *limits)
         if row.bad or reference in failed:
             continue
         if not _once(
@@ -637,6 +641,7 @@ def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed
         comparator.value, comparator.value_period = value, own
         comparator.rank, comparator.rank_of = ranked or (None, None)
         comparator.source = source
+        comparator.lower_ci, comparator.upper_ci = limits
         _tally(
             plans[reference].comparators,
             comparator,
@@ -644,6 +649,25 @@ def _plan_comparators(sheet, lines, indicators, plans, saved_ids, writes, failed
             comparator_row(comparator, reference),
             writes.new_comparators,
             writes.changed_comparators,
+        )
+
+
+def _check_interval(row, value, lower, upper) -> None:
+    """A published 95% interval has both its limits and contains its figure."""
+    if lower is None and upper is None:
+        return
+    if lower is None or upper is None:
+        row.refuse(
+            "Lower CI" if lower is None else "Upper CI",
+            "a 95% confidence interval has two limits: give both Lower CI and Upper CI",
+        )
+    elif value is None:
+        row.refuse("Figure", "a confidence interval is printed around a figure: give it")
+    elif not lower <= value <= upper:
+        row.refuse(
+            "Lower CI" if lower > value else "Upper CI",
+            f"the confidence interval {plain(lower)} to {plain(upper)} does not contain the "
+            f"figure {plain(value)}",
         )
 
 
@@ -1020,6 +1044,7 @@ def _write(writes: _Writes, by) -> None:
     update_with_history(
         Comparator,
         writes.changed_comparators,
-        ["kind", "name", "value", "value_period", "rank", "rank_of", "source"],
+        ["kind", "name", "value", "value_period", "rank", "rank_of", "source"]
+        + ["lower_ci", "upper_ci"],
         by=by,
     )

@@ -147,6 +147,12 @@ COMPARATORS = [
         '"110/150"). With a rank the Figure may be empty.',
     ),
     ("Source", 'Where the figure or rank is from: "DfE, March 2018".'),
+    (
+        "Lower CI",
+        "The published 95% confidence interval's lower limit, in the Figure's unit (13.1% or "
+        "13.1), when the publisher gives one (Fingertips does). Give Upper CI too.",
+    ),
+    ("Upper CI", "Its upper limit (14.5%). The interval must contain the Figure."),
 ]
 # The sheets every catalogue workbook has; a workbook without the Comparators sheet (made
 # before it was added) imports as it always did.
@@ -158,17 +164,28 @@ TEXT_COLUMNS = {
     "Catalogue": {"Reference", "RAG tolerance"},
     "Targets": {"Reference", "Year", "Period", "Change", "By"},
     "History": {"Reference", "Period", "Figure"},
-    "Comparators": {"Reference", "Period", "Figure", "Its own period", "Rank"},
+    "Comparators": {
+        "Reference",
+        "Period",
+        "Figure",
+        "Its own period",
+        "Rank",
+        "Lower CI",
+        "Upper CI",
+    },
 }
 # A column added to a sheet after councils had started filling in workbooks: a sheet that
 # ends just before it is read as it always was.
-OPTIONAL_LAST = {"History": ("Count",), "Comparators": ("Kind", "Rank", "Source")}
+OPTIONAL_LAST = {
+    "History": ("Count",),
+    "Comparators": ("Kind", "Rank", "Source", "Lower CI", "Upper CI"),
+}
 # Columns of figures, written as numbers in the indicator's format ("Figure" stays text
 # in empty rows, so that "34.8%" typed there is read as typed).
 FIGURE_COLUMNS = {
     "Targets": {"Target", "Low", "High", "Baseline"},
     "History": {"Figure"},
-    "Comparators": {"Figure"},
+    "Comparators": {"Figure", "Lower CI", "Upper CI"},
 }
 COUNT_COLUMNS = {"History": {"Count"}}
 NUMBER_COLUMNS = {"Catalogue": {"Score out of"}}
@@ -282,6 +299,8 @@ def comparator_row(comparator: Comparator, reference: str) -> list:
         COMPARATOR_KIND_WORDS.get(comparator.kind, comparator.kind),
         f"{comparator.rank} of {comparator.rank_of}" if comparator.rank else "",
         comparator.source.strip(),
+        plain(comparator.lower_ci),
+        plain(comparator.upper_ci),
     ]
 
 

@@ -196,7 +196,7 @@ def test_any_region_neighbours_peer_group_or_national_average_is_named_as_papers
     exported = client.get("/returns/catalogue/export.xlsx").content
     sheet = load_workbook(io.BytesIO(exported))["Comparators"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]}
-    assert rows["County councils"][5:] == ("Peer group", "110 of 150", "DfE, March 2018")
+    assert rows["County councils"][5:8] == ("Peer group", "110 of 150", "DfE, March 2018")
     assert rows["East Midlands average"][5] == "Region"
     again = import_catalogue(exported, by=priya, dry_run=True)
     assert again.problems == [] and again.total("comparators", "unchanged") == 5
@@ -241,7 +241,7 @@ def test_a_comparators_sheet_of_five_columns_with_the_old_kind_names_still_impor
         ],
     )
     sheet = book["Comparators"]
-    sheet.delete_cols(6, 3)  # as the sheet was before Kind, Rank and Source
+    sheet.delete_cols(6, 5)  # as the sheet was before Kind, Rank, Source and the interval
     buffer = io.BytesIO()
     book.save(buffer)
     result = import_catalogue(buffer.getvalue(), by=priya)
@@ -250,3 +250,49 @@ def test_a_comparators_sheet_of_five_columns_with_the_old_kind_names_still_impor
         ("region", "North West average"),
         ("statistical_neighbours", "Statistical neighbours"),
     ]
+
+
+def test_a_comparators_interval_imports_is_checked_by_cell_and_exports_again(client, priya):
+    good = comparator_row(
+        reference="SW01",
+        comparator="England average",
+        period="2016/17",
+        figure="13.8",
+        source="OHID Fingertips",
+        lower_ci="13.1",
+        upper_ci="14.5",
+    )
+    bad = [
+        comparator_row(reference="SW01", comparator="North West average", period="2016/17",
+                       figure="13.8", lower_ci="14", upper_ci="15"),
+        comparator_row(reference="SW01", comparator="CIPFA nearest neighbours",
+                       period="2016/17", figure="13.8", lower_ci="13"),
+        comparator_row(reference="SW01", comparator="Statistical neighbours",
+                       period="2016/17", figure="13.8", lower_ci="13", upper_ci="13.5"),
+        comparator_row(reference="SW01", comparator="Shire counties", kind="Peer group",
+                       period="2016/17", rank="3 of 27", lower_ci="13", upper_ci="15"),
+    ]  # fmt: skip
+    result = import_catalogue(workbook([good, *bad]), by=priya)
+    problems = {(p.cell, p.reason) for p in result.problems}
+    assert problems == {
+        ("I3", "the confidence interval 14 to 15 does not contain the figure 13.8"),
+        ("J4", "a 95% confidence interval has two limits: give both Lower CI and Upper CI"),
+        ("J5", "the confidence interval 13 to 13.5 does not contain the figure 13.8"),
+        ("D6", "a confidence interval is printed around a figure: give it"),
+    }
+    assert Comparator.objects.count() == 0
+
+    assert import_catalogue(workbook([good]), by=priya).problems == []
+    held = Comparator.objects.get()
+    assert held.interval == (Decimal("13.1"), Decimal("14.5"))
+    client.force_login(priya)
+    page = " ".join(client.get("/indicators/SW01/").text.split())
+    assert "13.8% (95% CI 13.1% to 14.5%)" in page
+    exported = client.get("/returns/catalogue/export.xlsx").content
+    sheet = load_workbook(io.BytesIO(exported))["Comparators"]
+    assert [c.value for c in sheet[1]][-2:] == ["Lower CI", "Upper CI"]
+    # Numbers Excel shows as the figure is shown: 13.1%.
+    assert sheet["I2"].value == pytest.approx(0.131) and "%" in sheet["I2"].number_format
+    assert sheet["J2"].value == pytest.approx(0.145)
+    again = import_catalogue(exported, by=priya, dry_run=True)
+    assert again.problems == [] and again.total("comparators", "unchanged") == 1
