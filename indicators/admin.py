@@ -404,6 +404,8 @@ class CommentaryAdmin(OwnerHistoryMixin, GuardedHistoryAdmin):
 @admin.register(Comparator)
 class ComparatorAdmin(GuardedHistoryAdmin):
     list_display = ("indicator", "period", "kind", "name", "value", "value_period", "standing")
+    # The interval beside the figure it surrounds, as it is printed.
+    fields = ("indicator", "period", "kind", "name", *ComparatorInline.fields[3:])
     list_filter = ("kind", "name")
     search_fields = ("indicator__reference", "indicator__title")
     list_select_related = ("indicator",)
