@@ -9,6 +9,8 @@ Every PDF is written as PDF/UA-1 (a structure tree, the template's lang and <tit
 as the window's title), and `complete_tags` adds what WeasyPrint 70 leaves out of the
 tagging: the Scope of header cells, and an LBody around block content in list items."""
 
+import re
+
 import pydyf
 from django.conf import settings
 from weasyprint.urls import URLFetcher
@@ -33,10 +35,28 @@ def site_url() -> str:
     return f"{scheme}://{hosts[0] if hosts else 'localhost'}/"
 
 
+# Whitespace between two tags of a table's structure (a row and its cells, a group and its
+# rows), as templates indent them. It is never drawn, but WeasyPrint parses each run, builds
+# a text box for it and drops it only when it builds the table: in a 200-row register that is
+# thousands of boxes. Whitespace inside a cell (after <td> or <th>) is content and is kept.
+_STRUCTURE = r"(?:tr|td|th|thead|tbody|tfoot|caption|colgroup|col)"
+_CLOSED = r"</(?:td|th|tr|thead|tbody|tfoot|caption|colgroup)>"
+_OPENED = r"<(?:tr|thead|tbody|tfoot|table|colgroup|col)\b[^>]*>"
+_BETWEEN_TABLE_TAGS = re.compile(rf"({_CLOSED}|{_OPENED})\s+(?=</?{_STRUCTURE}\b|</table>)")
+
+
+def without_table_indentation(html: str) -> str:
+    return _BETWEEN_TABLE_TAGS.sub(r"\1", html)
+
+
 def html_for_pdf(html: str, *, base_url: str | None = None):
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=base_url or site_url(), url_fetcher=InlineOnlyFetcher())
+    return HTML(
+        string=without_table_indentation(html),
+        base_url=base_url or site_url(),
+        url_fetcher=InlineOnlyFetcher(),
+    )
 
 
 def lay_out(html: str, *, base_url: str | None = None):
