@@ -8,6 +8,7 @@ same steps, while members keep seeing the published one until the new one is pub
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -30,6 +31,7 @@ from indicators.periods import (
 from indicators.rag import Rag
 from indicators.roles import PERFORMANCE_TEAM, can_edit_figures, is_performance_team
 from notifications.services import notify
+from published_rows.services import refresh_indicators, store_quarter
 from reporting.assessment import assess
 from returns.lines import quarter_url_args
 
@@ -423,4 +425,11 @@ def publish_quarter(*, quarter: FinancialQuarter, by) -> Publication:
         value.version += 1
         value._history_user = by
         value.save()
-    return Publication.objects.create(quarter=quarter, published_by=by, figures=len(ready))
+    publication = Publication.objects.create(quarter=quarter, published_by=by, figures=len(ready))
+    # The quarter's scorecard rows are worked out now, once, and so are those of any later
+    # quarter already stored that a figure published here reaches.
+    store_quarter(quarter)
+    refresh_indicators(
+        {value.indicator_id for value in ready}, since=quarter.end + timedelta(days=1)
+    )
+    return publication

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "timetable",
     "notifications",
     "onboarding",
+    "published_rows",
     "demo",
     "django_tasks_db",
     "django.contrib.sitemaps",
