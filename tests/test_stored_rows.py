@@ -116,3 +116,36 @@ def test_a_published_revision_refreshes_the_later_quarters_it_reaches(
     assert stored(Q3)[signed_off.pk]["history"][-1]["text"] == "40.5% (revised)"
     for quarter in (Q2, Q3):
         assert stored(quarter) == live(quarter)
+
+
+def test_a_judgement_on_a_published_figure_refreshes_its_stored_rows(client, signed_off, priya):
+    client.force_login(priya)
+    publish(client, Q2)
+    figure = Value.objects.published().get(indicator=signed_off, period=Q2)
+    client.post(
+        f"/indicators/{signed_off.reference}/judgement/",
+        {"figure": figure.pk, "rating": "amber", "reason": "Fewer referrals than planned."},
+    )
+    row = stored(Q2)[signed_off.pk]
+    assert (row["rag"], row["judged"], row["rag_reason"]) == (
+        "amber",
+        True,
+        "Fewer referrals than planned.",
+    )
+    assert stored(Q2) == live(Q2)
+
+
+def test_a_process_change_refreshes_the_stored_spc_of_every_quarter(client, make_indicator, priya):
+    bulk_scorecard(make_indicator, 1, periods=12)
+    quarters = [FinancialQuarter(2013 + i // 4, i % 4 + 1) for i in range(12)]
+    for quarter in quarters:
+        store_quarter(quarter)
+    indicator = StoredRow.objects.first().indicator
+    client.force_login(priya)
+    client.post(
+        f"/indicators/{indicator.reference}/process-changes/",
+        {"period": quarters[6].key, "reason": "A new referral route."},
+    )
+    assert indicator.process_changes.exists()
+    for quarter in quarters:
+        assert stored(quarter) == live(quarter), quarter
