@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 TABLE_ATTRS = {
@@ -124,6 +124,7 @@ class ScorecardTable(BaseTable):
     )
 
     class Meta(BaseTable.Meta):
+        attrs = {**TABLE_ATTRS, "class": "govuk-table scorecard-table app-scorecard"}
         sequence = ("measure", "polarity", "...")
         template_name = "indicators/_scorecard_table.html"
 
@@ -226,55 +227,69 @@ class ScorecardTable(BaseTable):
                 )
             )
         super().__init__(rows, extra_columns=extra, **kwargs)
-        # Hundreds of rows: build each row's cells once, in Python, rather than through
-        # django-tables2's per-cell machinery (the table still owns columns and sorting).
+        # Hundreds of rows: each row's HTML is put together once, in Python, rather than
+        # through django-tables2's per-cell machinery (the table still owns columns and
+        # sorting). The cells carry no classes: the scorecard's stylesheet gives them the
+        # GOV.UK table's look and, on a phone, each fixed column's name (app.scss); only the
+        # columns named by the data (periods, comparators) carry their name as data-label.
+        labelled = [
+            format_html(' data-label="{}"', self.columns[f"history_{index}"].header)
+            for index in range(len(columns) - 1)
+        ]
+        labelled.append(format_html(' data-label="{}"', self.columns["current"].header))
+        areas_labelled = [format_html(' data-label="{}"', label) for _, label in areas]
         for row in rows:
-            row.cells = self._cells(row, len(columns) - 1, areas)
-            if rankings:
-                row.cells.append(
-                    (
-                        "govuk-table__cell",
-                        "Among other councils",
-                        format_html_join(mark_safe("<br>"), "{}", ((r,) for r in row.rankings))
-                        or "-",
-                    )
-                )
+            row.html = self._row_html(row, labelled, areas_labelled, areas, rankings)
 
-    def _cells(self, row, history: int, areas) -> list[tuple[str, str, str]]:
-        numeric = "govuk-table__cell govuk-table__cell--numeric"
-        plain = "govuk-table__cell"
-        cells = [
-            (plain, "Performance measure", self.render_measure(row)),
-            (plain, "Good is high or low", self.render_polarity(row)),
+    def _row_html(self, row, labelled, areas_labelled, areas, rankings) -> str:
+        figures = [*row.history, row.current]
+        parts = [
+            '<tr><th scope="row">',
+            self.render_measure(row),
+            "</th><td>",
+            self.render_polarity(row),
+            "</td>",
         ]
-        for index, cell in enumerate(row.history):
-            cells.append((numeric, self.columns[f"history_{index}"].header, cell.text))
-        cells += [
-            (numeric, self.columns["current"].header, row.current.text),
-            (plain, "Target", row.target),
-            (
-                plain,
-                "Rating",
-                format_html(
-                    "{}{}{}",
-                    rag_badge(row.rag, judged=row.judged),
-                    rag_reason(row.rag_reason),
-                    plan_note(row),
-                ),
-            ),
-            (plain, "Direction of travel", direction_badge(row.direction)),
-            (plain, "Year-end forecast", forecast_badge(row)),
-            (plain, "Variation (SPC)", spc_badge(row.variation)),
-            (plain, "Assurance (SPC)", spc_badge(row.assurance)),
+        for label, cell in zip(labelled, figures, strict=True):
+            parts += ["<td", label, ">", conditional_escape(cell.text), "</td>"]
+        parts += [
+            "<td>",
+            conditional_escape(row.target),
+            "</td><td>",
+            rag_badge(row.rag, judged=row.judged),
+            rag_reason(row.rag_reason),
+            plan_note(row),
+            "</td><td>",
+            direction_badge(row.direction),
+            "</td><td>",
+            forecast_badge(row),
+            "</td><td>",
+            spc_badge(row.variation),
+            "</td><td>",
+            spc_badge(row.assurance),
+            "</td>",
         ]
-        for area, label in areas:
-            cells.append((numeric, label, row.comparators.get(area, "-")))
-        return cells
+        for label, (area, _) in zip(areas_labelled, areas, strict=True):
+            parts += [
+                "<td",
+                label,
+                ">",
+                conditional_escape(row.comparators.get(area, "-")),
+                "</td>",
+            ]
+        if rankings:
+            parts += [
+                '<td class="app-rankings">',
+                format_html_join(mark_safe("<br>"), "{}", ((r,) for r in row.rankings)) or "-",
+                "</td>",
+            ]
+        parts.append("</tr>")
+        return mark_safe("".join(parts))
 
     def render_measure(self, record):
         indicator = record.indicator
         return format_html(
-            '<a class="govuk-link" href="{}">{}</a> <span class="ref">{}</span>',
+            '<a href="{}">{}</a> <span class="ref">{}</span>',
             reverse("indicators:detail", args=[indicator.reference]),
             indicator.title,
             indicator.reference,

@@ -57,6 +57,7 @@ from reporting.scorecard import (
     quarter_columns,
     summarise,
 )
+from reporting.stored_rows import read_stored
 from reporting.summary import draft
 from spreadsheets.guard import spreadsheet_text
 
@@ -103,6 +104,17 @@ def _choose_quarter(data: dict) -> tuple[FinancialQuarter | None, PartPublished 
     return latest, partial
 
 
+# The filters that read a row's own figures, as read_stored filters the stored rows.
+ROW_FILTERS = {
+    "rag": lambda row: row.rag_key,
+    "direction": lambda row: row.direction.value if row.direction else "",
+    "variation": lambda row: row.variation_key,
+    "assurance": lambda row: row.assurance_key,
+    "forecast": lambda row: row.forecast_key,
+    "plan": lambda row: row.plan_state or "",
+}
+
+
 def scorecard_for(request) -> ScorecardView:
     form = ScorecardFilterForm(request.GET or None)
     if form.is_bound:
@@ -122,28 +134,26 @@ def scorecard_for(request) -> ScorecardView:
         indicators = indicators.filter(
             Q(title__icontains=data["q"]) | Q(reference__icontains=data["q"])
         )
-    indicators = list(indicators)
     view = ScorecardView(form=form, quarter=quarter, part_published=partial)
     if quarter is None:
         view.notice = "There are no published figures yet."
         return view
+    # A published quarter's rows were worked out when it was published: read them.
+    stored = read_stored(quarter, indicators, data)
+    if stored is not None:
+        view.rows, view.summary = stored.rows, stored.summary
+        if not stored.has_figures:
+            view.notice = f"There are no published figures for {quarter}."
+        return view
+    indicators = list(indicators)
     rows = build_rows(indicators, quarter, plans=plans_by_indicator(i.pk for i in indicators))
     attach_rankings(rows, up_to=quarter.end)
     if not any(row.value is not None for row in rows):
         view.notice = f"There are no published figures for {quarter}."
     view.summary = summarise(rows)
-    if data.get("rag"):
-        rows = [row for row in rows if row.rag_key == data["rag"]]
-    if data.get("direction"):
-        rows = [row for row in rows if row.direction and row.direction.value == data["direction"]]
-    if data.get("variation"):
-        rows = [row for row in rows if row.variation_key == data["variation"]]
-    if data.get("assurance"):
-        rows = [row for row in rows if row.assurance_key == data["assurance"]]
-    if data.get("forecast"):
-        rows = [row for row in rows if row.forecast_key == data["forecast"]]
-    if data.get("plan"):
-        rows = [row for row in rows if row.plan_state == data["plan"]]
+    for key, column in ROW_FILTERS.items():
+        if data.get(key):
+            rows = [row for row in rows if column(row) == data[key]]
     view.rows = rows
     return view
 

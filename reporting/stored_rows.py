@@ -1,33 +1,35 @@
-"""Scorecard rows as stored data: a row of reporting.scorecard encoded as JSON, every figure,
-word, factor and reference it prints, so that the stored row of a published quarter can be
-held to be exactly the live one (published_rows stores them)."""
+"""Scorecard rows as stored data: a row of reporting.scorecard encoded as JSON (every figure,
+word, factor and reference it prints) and decoded back, so that a published quarter's rows
+are worked out once and read many times (published_rows stores them), and the stored row
+can be held to be exactly the live one."""
 
 import dataclasses
-from datetime import date
+import types
+import typing
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
+from django.db import models
+from django.db.models import Count
+from django.db.models.base import ModelState
+
+from indicators.fields import PeriodField
 from indicators.models import Comparator, Indicator, Value
 from indicators.periods import Period
+from indicators.rag import Rag
+from published_rows.models import StoredRow
 from reporting.comparators import attach_rankings
 from reporting.plans import plans_by_indicator
-from reporting.scorecard import Row, build_rows
+from reporting.scorecard import NOT_RATED, Row, Summary, build_rows
 
-VALUE_FIELDS = (
-    "pk",
-    "period",
-    "value",
-    "count",
-    "status",
-    "missing_reason",
-    "qualifier",
-    "state",
-    "revision",
-    "corrects_figure",
-    "judged_rag",
-    "judgement_reason",
-)
-COMPARATOR_FIELDS = ("pk", "period", "area", "value", "value_period")
+# Figures and benchmarks are stored with every column of their own, so that the exports
+# read from a stored row what they read from a live one.
+STORED_MODELS = (Value, Comparator)
+
+
+def _columns(model) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.attname not in ("indicator_id",)]
 
 
 def encode(thing):
@@ -44,10 +46,8 @@ def encode(thing):
         return thing.key
     if isinstance(thing, Indicator):
         return thing.pk
-    if isinstance(thing, Value):
-        return {name: encode(getattr(thing, name)) for name in VALUE_FIELDS}
-    if isinstance(thing, Comparator):
-        return {name: encode(getattr(thing, name)) for name in COMPARATOR_FIELDS}
+    if isinstance(thing, STORED_MODELS):
+        return {f.attname: encode(getattr(thing, f.attname)) for f in _columns(type(thing))}
     if dataclasses.is_dataclass(thing):
         return {f.name: encode(getattr(thing, f.name)) for f in dataclasses.fields(thing)}
     if isinstance(thing, dict):
@@ -61,6 +61,103 @@ def encode_row(row: Row) -> dict:
     return encode(row)
 
 
+def _decoder(hint):
+    """A function turning what `encode` wrote back into the `hint` type, worked out once per
+    type from the annotations of the row's dataclasses (a page decodes thousands of parts)."""
+    return _DECODERS.get(hint) or _DECODERS.setdefault(hint, _make_decoder(hint))
+
+
+_DECODERS: dict = {}
+
+
+def _optional(decode):
+    return lambda data, indicator: None if data is None else decode(data, indicator)
+
+
+def _make_decoder(hint):
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [h for h in typing.get_args(hint) if h is not type(None)]
+        return _optional(_decoder(options[0]))
+    if origin is list:
+        item = _decoder(typing.get_args(hint)[0])
+        return _optional(lambda data, indicator: [item(part, indicator) for part in data])
+    if origin is dict:
+        item = _decoder(typing.get_args(hint)[1])
+        return _optional(
+            lambda data, indicator: {key: item(part, indicator) for key, part in data.items()}
+        )
+    if hint is Indicator:
+        return lambda data, indicator: indicator
+    if hint in STORED_MODELS:
+        return _optional(_model_decoder(hint))
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return _optional(lambda data, indicator: hint(data))
+    if isinstance(hint, type) and issubclass(hint, Period):
+        return _optional(lambda data, indicator: Period.from_key(data))
+    if hint is Decimal:
+        return _optional(lambda data, indicator: Decimal(data))
+    if hint is date:
+        return _optional(lambda data, indicator: date.fromisoformat(data))
+    if dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        parts = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(hint)]
+
+        def decode_dataclass(data, indicator):
+            return hint(
+                **{name: part(data[name], indicator) for name, part in parts if name in data}
+            )
+
+        return _optional(decode_dataclass)
+    return lambda data, indicator: data
+
+
+def _column_decoder(field):
+    if isinstance(field, PeriodField):
+        return lambda data: None if data is None else Period.from_key(data)
+    if isinstance(field, models.DecimalField):
+        return lambda data: None if data is None else Decimal(data)
+    if isinstance(field, models.DateTimeField):
+        return lambda data: None if data is None else datetime.fromisoformat(data)
+    if isinstance(field, models.DateField):
+        return lambda data: None if data is None else date.fromisoformat(data)
+    if isinstance(field, models.UUIDField):
+        return field.to_python
+    return None  # stored as JSON keeps it: text, numbers, booleans
+
+
+def _model_decoder(model):
+    """A figure or benchmark as if read from the database, its indicator the row's, one
+    instance for each figure a row shows twice. The columns are set as unpickling sets them
+    (Model.__setstate__): a page decodes thousands, and Model.__init__ would be most of it."""
+    columns = [(f.attname, _column_decoder(f)) for f in model._meta.concrete_fields]
+
+    def decode_model(data, indicator):
+        key = (model, data["id"])
+        if key in indicator._stored_instances:
+            return indicator._stored_instances[key]
+        instance = model.__new__(model)
+        instance.__dict__.update(
+            (name, indicator.pk if name == "indicator_id" else data[name])
+            if decode is None
+            else (name, decode(data[name]))
+            for name, decode in columns
+        )
+        instance._state = ModelState()
+        instance._state.adding, instance._state.db = False, indicator._state.db
+        instance._state.fields_cache = {"indicator": indicator}
+        indicator._stored_instances[key] = instance
+        return instance
+
+    return decode_model
+
+
+def decode_row(data: dict, indicator: Indicator) -> Row:
+    """A stored row as the Row the live computation gave, for this indicator."""
+    indicator._stored_instances = {}
+    return _decoder(Row)(data, indicator)
+
+
 def live_rows(quarter, indicators=None) -> list[Row]:
     """The rows the scorecard computes for a quarter, as its page does (indicators fetched
     with for_report(quarter), plans, rankings), for every indicator or those given by pk."""
@@ -71,3 +168,53 @@ def live_rows(quarter, indicators=None) -> list[Row]:
     rows = build_rows(found, quarter, plans=plans_by_indicator(i.pk for i in found))
     attach_rankings(rows, up_to=quarter.end)
     return rows
+
+
+# The scorecard's filters that read a row's own figures, by the stored column holding each.
+FILTER_COLUMNS = {
+    "rag": "rag_key",
+    "direction": "direction",
+    "variation": "variation_key",
+    "assurance": "assurance_key",
+    "forecast": "forecast_key",
+    "plan": "plan_state",
+}
+
+
+@dataclasses.dataclass
+class StoredScorecard:
+    """A published quarter's scorecard as read from its stored rows."""
+
+    rows: list[Row]
+    summary: Summary
+    has_figures: bool
+
+
+def read_stored(quarter, indicators: models.QuerySet, filters: dict) -> StoredScorecard | None:
+    """The stored rows of these indicators (already filtered by section, service, owner or
+    words) for the quarter, filtered in the database by rating, direction, SPC, forecast and
+    plan; None when the quarter is not stored or an indicator has no stored row, for the
+    caller to work the rows out live."""
+    found = StoredRow.objects.filter(
+        stored_quarter__quarter=quarter, indicator__in=indicators.values("pk")
+    )
+    counts = dict(found.order_by().values_list("rag_key").annotate(n=Count("pk")))
+    total = sum(counts.values())
+    if total == 0 or total != indicators.count():
+        return None
+    summary = Summary(
+        total=total,
+        green=counts.get(Rag.GREEN.value, 0),
+        amber=counts.get(Rag.AMBER.value, 0),
+        red=counts.get(Rag.RED.value, 0),
+        not_rated=counts.get(NOT_RATED, 0),
+    )
+    has_figures = found.filter(has_value=True).exists()
+    for key, column in FILTER_COLUMNS.items():
+        if filters.get(key):
+            found = found.filter(**{column: filters[key]})
+    found = found.select_related(
+        "indicator__section", "indicator__service", "indicator__owner"
+    ).order_by(*(f"indicator__{name}" for name in Indicator._meta.ordering))
+    rows = [decode_row(stored.data, stored.indicator) for stored in found]
+    return StoredScorecard(rows=rows, summary=summary, has_figures=has_figures)

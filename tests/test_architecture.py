@@ -22,6 +22,7 @@ PACKAGES = [
     "notifications",
     "onboarding",
     "operations",
+    "published_rows",
     "recovery_plans",
     "reporting",
     "returns",

@@ -3,14 +3,18 @@ computation gives, for every quarter of the demo council and of a generated one,
 out again when a later publication reaches them."""
 
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
-from indicators.models import Target, Value
+from indicators.models import Indicator, Target, Value
 from indicators.periods import FinancialQuarter, Snapshot, parse_period
 from published_rows.models import StoredQuarter, StoredRow
 from published_rows.services import refresh_indicators, store_quarter
-from reporting.stored_rows import encode_row, live_rows
+from reporting.stored_rows import decode_row, encode_row, live_rows
 from returns.workflow import Entry, save_entry, sign_off
 from tests.factories import bulk_scorecard
 
@@ -149,3 +153,70 @@ def test_a_process_change_refreshes_the_stored_spc_of_every_quarter(client, make
     assert indicator.process_changes.exists()
     for quarter in quarters:
         assert stored(quarter) == live(quarter), quarter
+
+
+def test_a_stored_row_reads_back_as_the_row_it_was(make_indicator):
+    bulk_scorecard(make_indicator, 6, periods=12)
+    quarter = FinancialQuarter(2015, 4)
+    store_quarter(quarter)
+    indicators = {i.pk: i for i in Indicator.objects.all()}
+    for row in StoredRow.objects.filter(stored_quarter__quarter=quarter):
+        decoded = decode_row(row.data, indicators[row.indicator_id])
+        assert encode_row(decoded) == row.data
+        assert decoded.current.figure.indicator is indicators[row.indicator_id]
+
+
+def _pages(client, quarter) -> dict[str, bytes]:
+    """The scorecard page, filtered pages and its exports for a quarter, as served."""
+    year, period = str(quarter.financial_year), f"Q{quarter.quarter}"
+    pages = {}
+    for name, extra in (
+        ("page", {}),
+        ("red", {"rag": "red"}),
+        ("worsening", {"direction": "worsening"}),
+        ("no plan", {"plan": "needed"}),
+        ("common cause", {"variation": "common"}),
+        ("words", {"q": "a"}),
+        ("csv", {}),
+    ):
+        url = "/scorecard/export.csv" if name == "csv" else "/scorecard/"
+        response = client.get(url, {"year": year, "period": period, **extra})
+        assert response.status_code == 200
+        pages[name] = response.content
+    xlsx = client.get("/scorecard/export.xlsx", {"year": year, "period": period})
+    pages["xlsx"] = [
+        [cell.value for cell in line] for line in load_workbook(BytesIO(xlsx.content)).active.rows
+    ]
+    return pages
+
+
+def test_the_scorecard_and_its_exports_read_from_stored_rows_are_those_worked_out_live(
+    client, demo_council, monkeypatch
+):
+    quarters = reported_quarters()
+    StoredQuarter.objects.all().delete()
+    live_pages = {quarter: _pages(client, quarter) for quarter in quarters}
+    for quarter in quarters:
+        store_quarter(quarter)
+
+    def not_live(*args, **kwargs):
+        raise AssertionError("a stored quarter's rows were worked out again")
+
+    monkeypatch.setattr("indicators.views.build_rows", not_live)
+    for quarter in quarters:
+        assert _pages(client, quarter) == live_pages[quarter], quarter
+    assert b"Requires improvement" in live_pages[quarters[-1]]["red"]
+
+
+def test_a_stored_quarter_costs_the_same_queries_for_any_number_of_rows(client, make_indicator):
+    bulk_scorecard(make_indicator, 10, periods=8)
+    quarter = FinancialQuarter(2014, 4)
+    store_quarter(quarter)
+    url = f"/scorecard/?year={quarter.financial_year}&period=Q4"
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    bulk_scorecard(make_indicator, 40, periods=8)
+    store_quarter(quarter)
+    with CaptureQueriesContext(connection) as many:
+        assert b"T050" in client.get(url).content
+    assert len(many) == len(few)

@@ -19,7 +19,7 @@ def test_member_reads_the_scorecard_filters_it_and_opens_an_indicator(demo_site,
 
     page.get_by_role("link", name="require improvement").click()
     page.wait_for_url("**/scorecard/?rag=red")
-    ratings = page.locator("td[data-label='Rating']").all_inner_texts()
+    ratings = page.locator(".app-scorecard tbody td:nth-child(8)").all_inner_texts()
     assert ratings and all("Requires improvement" in r for r in ratings)
     screenshot(page, "scorecard-requires-improvement")
     assert axe_violations(page) == []
@@ -83,9 +83,19 @@ def test_scorecard_reads_on_a_360_pixel_phone(demo_site, browser):
     page = context.new_page()
     page.goto(f"{demo_site}/scorecard/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    # Each figure carries its column's name on a phone.
-    label = page.locator("td[data-label='Rating']").first
-    assert "Rating:" in label.evaluate("e => getComputedStyle(e, '::before').content")
+    # Each figure carries its column's name on a phone, the name of its column's heading.
+    named = page.locator(".app-scorecard").first.evaluate(
+        """table => {
+          const headings = [...table.querySelectorAll("thead th a")].map(
+            a => a.firstChild.textContent.trim());
+          const cells = [...table.querySelector("tbody tr").children].slice(1);
+          return cells.map((cell, n) => [headings[n + 1],
+            getComputedStyle(cell, "::before").content]);
+        }"""
+    )
+    assert len(named) >= 12
+    for heading, label in named:
+        assert label == f'"{heading}: "', (heading, label)
     screenshot(page, "scorecard-phone")
     assert axe_violations(page) == []
     context.close()
