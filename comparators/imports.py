@@ -25,6 +25,7 @@ from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Frequency
 from indicators.numbers import FigureError, parse_number
 from indicators.periods import ACADEMIC_YEAR, Period, PeriodError, parse_period
+from published_rows.services import EVERY_INDICATOR, refresh_indicators, refreshed_once
 from scorecard.bulk import insert
 from spreadsheets import excel_cells
 from spreadsheets.uploads import ImportRefused
@@ -511,6 +512,7 @@ def import_comparators(data: bytes, **options) -> ImportResult:
 
 
 @transaction.atomic
+@refreshed_once()
 def _import(
     data: bytes,
     *,
@@ -575,6 +577,8 @@ def _import(
     labels = {key for keys in parsed.slices.values() for key in keys}
     result.periods = [str(p) for p in sorted(Period.from_key(key) for key in labels)]
     result.saved = True
+    # The councils' rankings and the benchmarks printed beside every indicator.
+    refresh_indicators(EVERY_INDICATOR)
     ImportRun.objects.create(
         imported_by=by,
         filename=filename[:255],

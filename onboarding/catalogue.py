@@ -64,6 +64,8 @@ from onboarding.catalogue_format import (  # noqa: F401  (the format's public na
     read_rank,
     target_row,
 )
+from published_rows.services import EVERY_INDICATOR, refresh_indicators, refreshed_once
+from published_rows.tasks import store_published_quarters
 from scorecard.bulk import create_objects_with_history, create_with_history, update_with_history
 from spreadsheets import excel_cells
 from spreadsheets.workbooks import Problem, cell_text, column_letter, read_workbook
@@ -977,6 +979,7 @@ NEW_NOTE_FIELDS = ("indicator_id", "period", "figure_id", "issues", "causes", "a
 
 
 @transaction.atomic
+@refreshed_once()
 def _write(writes: _Writes, by) -> None:
     """Everything in bulk, in one transaction; history rows name the importing user."""
     User = get_user_model()
@@ -1048,3 +1051,7 @@ def _write(writes: _Writes, by) -> None:
         + ["lower_ci", "upper_ci"],
         by=by,
     )
+    # Figures, targets and benchmarks of any indicator: the stored rows they reach; and the
+    # quarters of a published history, stored by the task worker once the import commits.
+    refresh_indicators(EVERY_INDICATOR)
+    transaction.on_commit(store_published_quarters.enqueue)

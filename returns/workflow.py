@@ -8,7 +8,6 @@ same steps, while members keep seeing the published one until the new one is pub
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -31,7 +30,7 @@ from indicators.periods import (
 from indicators.rag import Rag
 from indicators.roles import PERFORMANCE_TEAM, can_edit_figures, is_performance_team
 from notifications.services import notify
-from published_rows.services import refresh_indicators, store_quarter
+from published_rows.services import refreshed_once, store_quarter
 from reporting.assessment import assess
 from returns.lines import quarter_url_args
 
@@ -405,31 +404,32 @@ def publish_quarter(*, quarter: FinancialQuarter, by) -> Publication:
             f"{quarter} has nothing signed off to publish: its signed-off figures may have "
             "just been published. Check the figures below."
         )
-    for value in ready:
-        older = Value.objects.filter(
-            indicator=value.indicator_id, period=value.period, revision__lt=value.revision
-        ).exclude(superseded=True)
-        for previous in older:
-            if previous.state == ValueState.PUBLISHED:
-                # "Revised" once the figure itself differs from one published before; a
-                # revision that only rewrote the commentary is not.
-                value.corrects_figure = previous.corrects_figure or (
-                    previous.value,
-                    previous.count,
-                    previous.missing_reason,
-                ) != (value.value, value.count, value.missing_reason)
-            previous.superseded = True
-            previous._history_user = by
-            previous.save(update_fields=["superseded"])
-        value.state = ValueState.PUBLISHED
-        value.version += 1
-        value._history_user = by
-        value.save()
-    publication = Publication.objects.create(quarter=quarter, published_by=by, figures=len(ready))
-    # The quarter's scorecard rows are worked out now, once, and so are those of any later
-    # quarter already stored that a figure published here reaches.
+    # Hundreds of figures: the stored rows they reach are worked out once, at the end.
+    with refreshed_once():
+        for value in ready:
+            older = Value.objects.filter(
+                indicator=value.indicator_id, period=value.period, revision__lt=value.revision
+            ).exclude(superseded=True)
+            for previous in older:
+                if previous.state == ValueState.PUBLISHED:
+                    # "Revised" once the figure itself differs from one published before; a
+                    # revision that only rewrote the commentary is not.
+                    value.corrects_figure = previous.corrects_figure or (
+                        previous.value,
+                        previous.count,
+                        previous.missing_reason,
+                    ) != (value.value, value.count, value.missing_reason)
+                previous.superseded = True
+                previous._history_user = by
+                previous.save(update_fields=["superseded"])
+            value.state = ValueState.PUBLISHED
+            value.version += 1
+            value._history_user = by
+            value.save()
+        publication = Publication.objects.create(
+            quarter=quarter, published_by=by, figures=len(ready)
+        )
+    # The quarter's scorecard rows are worked out now, once; those of any stored quarter a
+    # figure published here reaches were worked out again as the block above ended.
     store_quarter(quarter)
-    refresh_indicators(
-        {value.indicator_id for value in ready}, since=quarter.end + timedelta(days=1)
-    )
     return publication

@@ -74,6 +74,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "timetable.progress",
             "timetable.reminders",
             "meetings.tasks",
+            "published_rows.tasks",
             "notifications.tasks",
             "meetings.pack",
             "operations.faults",

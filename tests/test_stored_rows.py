@@ -6,14 +6,19 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from comparators.imports import import_comparators
+from comparators.models import ComparatorValue
 from indicators.models import Indicator, Target, Value
 from indicators.periods import FinancialQuarter, Snapshot, parse_period
 from published_rows.models import StoredQuarter, StoredRow
 from published_rows.services import refresh_indicators, store_quarter
+from published_rows.tasks import store_published_quarters
+from recovery_plans.models import RecoveryPlan
 from reporting.stored_rows import decode_row, encode_row, live_rows
 from returns.workflow import Entry, save_entry, sign_off
 from tests.factories import bulk_scorecard
@@ -220,3 +225,73 @@ def test_a_stored_quarter_costs_the_same_queries_for_any_number_of_rows(client, 
     with CaptureQueriesContext(connection) as many:
         assert b"T050" in client.get(url).content
     assert len(many) == len(few)
+
+
+def test_loading_the_demo_council_stores_every_quarter_it_has_published(demo_council):
+    assert sorted(s.quarter for s in StoredQuarter.objects.all()) == reported_quarters()
+    for quarter in reported_quarters():
+        assert stored(quarter) == live(quarter), quarter
+
+
+def test_closing_a_recovery_plan_on_its_page_refreshes_the_plan_notes(client, demo_council):
+    plan = RecoveryPlan.objects.filter(closed_on__isnull=True).first()
+    before = {quarter: stored(quarter) for quarter in reported_quarters()}
+    client.force_login(User.objects.get(username="performance"))
+    response = client.post(
+        f"/recovery-plans/{plan.pk}/close/",
+        {"closed_on": plan.opened_on.isoformat(), "reason": "Replaced by the service's own plan"},
+    )
+    assert response.status_code == 302
+    after = {quarter: stored(quarter) for quarter in reported_quarters()}
+    assert after != before
+    for quarter in reported_quarters():
+        assert after[quarter] == live(quarter), quarter
+
+
+def test_an_imported_benchmark_refreshes_the_stored_rankings(demo_council):
+    figure = (
+        ComparatorValue.objects.filter(measure__indicator__isnull=False, value__isnull=False)
+        .select_related("measure", "area")
+        .order_by("-period_end")
+        .first()
+    )
+    changed = figure.value - 1 if figure.value >= 1 else figure.value / 2
+    before = {quarter: stored(quarter) for quarter in reported_quarters()}
+    result = import_comparators(
+        (
+            "Measure code,Area code,Area name,Area type,Period,Value\n"
+            f"{figure.measure.code},{figure.area.code},{figure.area.name},"
+            f"{figure.area.get_kind_display()},{figure.period},{changed}\n"
+        ).encode()
+    )
+    assert result.replaced == 1, result.summary()
+    after = {quarter: stored(quarter) for quarter in reported_quarters()}
+    assert after != before
+    for quarter in reported_quarters():
+        assert after[quarter] == live(quarter), quarter
+
+
+def test_an_indicator_changed_in_the_admin_refreshes_its_stored_rows(client, demo_council):
+    from tests.admin_forms import change_form_data
+
+    indicator = Indicator.objects.filter(polarity="high").first()
+    client.force_login(User.objects.get(username="admin"))
+    url = f"/admin/indicators/indicator/{indicator.pk}/change/"
+    data = change_form_data(client.get(url))
+    data["title"] = "Renamed in the admin"
+    data["polarity"] = "low"
+    assert client.post(url, data).status_code == 302
+    latest = reported_quarters()[-1]
+    assert stored(latest)[indicator.pk] == live(latest)[indicator.pk]
+    assert stored(latest) == live(latest)
+
+
+def test_a_catalogue_history_is_stored_by_the_task_worker_once_imported(
+    make_indicator, django_capture_on_commit_callbacks
+):
+    bulk_scorecard(make_indicator, 3, periods=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        store_published_quarters.enqueue()
+    assert sorted(s.quarter for s in StoredQuarter.objects.all()) == [
+        FinancialQuarter(2013 + i // 4, i % 4 + 1) for i in range(8)
+    ]
