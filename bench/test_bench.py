@@ -133,6 +133,11 @@ def test_indicator_page(client, make_indicator):
     baseline = median_seconds(lambda: MINIMAL.render(Context({"rows": cells})))
     report("indicator_page_20_periods_median_seconds", f"{page:.3f}")
     report("indicator_page_overhead_ratio_vs_minimal_template", f"{page / baseline:.1f}")
+    # The floor of any page: a request through the middleware, the session and the site's
+    # layout with next to nothing in it (the sign-in page), against the same minimal table.
+    floor = median_seconds(lambda: client.get("/accounts/login/"))
+    report("sign_in_page_median_seconds", f"{floor:.3f}")
+    report("sign_in_page_ratio_vs_minimal_template", f"{floor / baseline:.1f}")
 
 
 def _return_workbook(make_indicator, owner, how_many: int) -> bytes:
