@@ -90,12 +90,14 @@ def test_scorecard_reads_on_a_360_pixel_phone(demo_site, browser):
             a => a.firstChild.textContent.trim());
           const cells = [...table.querySelector("tbody tr").children].slice(1);
           return cells.map((cell, n) => [headings[n + 1],
-            getComputedStyle(cell, "::before").content]);
+            getComputedStyle(cell, "::before").content, getComputedStyle(cell).textAlign]);
         }"""
     )
     assert len(named) >= 12
-    for heading, label in named:
+    for heading, label, align in named:
         assert label == f'"{heading}: "', (heading, label)
+        # A card reads down its left edge: no figure pushed to the right beside its name.
+        assert align in ("left", "start"), (heading, align)
     screenshot(page, "scorecard-phone")
     assert axe_violations(page) == []
     context.close()
