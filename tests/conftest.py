@@ -4,6 +4,7 @@ Alice and Bob are officers who own different indicators, Priya is in the perform
 Clara is a clerk and Martin a committee member.
 """
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -130,10 +131,12 @@ def d():
 # The demo council, built once per test process -----------------------------------------------
 #
 # Building the demo renders the committee packs (about 15 s on two cores), and a dozen modules
-# want it. Each process builds it once, in a transaction it rolls back, keeps the rows as
-# a fixture file (dumpdata), and loads them into each test that asks; the rendered packs stay in
-# the process's own MEDIA_ROOT (scorecard/settings.py makes one per test process), which the
-# loaded rows name. A test that points MEDIA_ROOT elsewhere must call load_demo() itself.
+# want it. The first test process of a run to need it builds it once, in a transaction it rolls
+# back, and keeps the rows as a fixture file (dumpdata) and the packs it rendered in the run's
+# shared temporary folder; every process copies the packs into its own MEDIA_ROOT
+# (scorecard/settings.py makes one per test process), which the loaded rows name, and loads the
+# rows into each test that asks. A test that points MEDIA_ROOT elsewhere must call load_demo()
+# itself.
 
 DATABASE_FIXTURES = {
     "db",
@@ -149,10 +152,18 @@ def pytest_collection_modifyitems(config, items):
     """Marks `database` every test that uses the database, through a fixture at any depth or
     the django_db mark; `pytest -m database` (the PostgreSQL pass) runs only those."""
     for item in items:
-        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker(
-            "django_db"
-        ):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if DATABASE_FIXTURES & fixtures or item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.database)
+        # pytest-django creates the test database only when a collected test names db,
+        # transactional_db or live_server (or has the mark); the demo fixtures ask for theirs
+        # at run time, so a run of only such tests would otherwise build the demo in the
+        # project's own database file.
+        if fixtures & {"demo_council", "demo_council_with_meetings"} and not (
+            fixtures & {"db", "transactional_db", "live_server"}
+            or item.get_closest_marker("django_db")
+        ):
+            item.add_marker(pytest.mark.django_db)
 
 
 def _build_demo(path, *, meetings: bool):
@@ -192,19 +203,42 @@ def _load_demo_rows(path) -> None:
     call_command("loaddata", str(path), verbosity=0)
 
 
+def _shared_demo(tmp_path_factory, django_db_blocker, *, meetings: bool):
+    """The demo's rows, built by the first test process of the run that asks and kept in the
+    run's shared temporary folder (pytest-xdist gives each worker a folder inside it), with
+    the packs it rendered; each process copies those files into its own MEDIA_ROOT."""
+    import fcntl
+    import shutil
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / ("demo-with-meetings" if meetings else "demo")
+    rows = folder / "rows.json"
+    with open(shared / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait while the first builds
+        if not rows.exists():
+            folder.mkdir(exist_ok=True)
+            building = folder / "rows.json.part"
+            with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=folder / "media"):
+                _build_demo(building, meetings=meetings)
+            building.replace(rows)
+    if (folder / "media").exists():
+        shutil.copytree(folder / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
+    return rows
+
+
 @pytest.fixture(scope="session")
 def _demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo without meetings, built before the test's own transaction begins."""
-    path = tmp_path_factory.mktemp("demo") / "demo.json"
-    with django_db_blocker.unblock():
-        return _build_demo(path, meetings=False)
+    return _shared_demo(tmp_path_factory, django_db_blocker, meetings=False)
 
 
 @pytest.fixture(scope="session")
 def _demo_rows_with_meetings(django_db_setup, django_db_blocker, tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo_with_meetings.json"
-    with django_db_blocker.unblock():
-        return _build_demo(path, meetings=True)
+    return _shared_demo(tmp_path_factory, django_db_blocker, meetings=True)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ without an entry here fails the test, so access is decided, never left to chance
 
 import re
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -344,32 +345,40 @@ def test_every_url_has_an_entry():
     assert covered - _url_names() == set()
 
 
-def test_every_url_as_every_role(demo_council_with_meetings, client):
+# One test per role, so the parallel workers share the matrix (each loads the demo afresh).
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_as_every_role(demo_council_with_meetings, client, role):
     world = build_world()
     urls = urls_for(world)
     assert set(urls) == set(EXPECTED)
+    column = ROLES.index(role)
     wrong = []
     serves_pdf = set()
     for name, url in urls.items():
-        for role, expected in zip(ROLES, EXPECTED[name], strict=True):
-            client.logout()
-            if role != "anonymous":
-                client.force_login(world["users"][role])
-            response = client.get(url)
-            if response.streaming:  # read to the end, which closes the file
-                b"".join(response.streaming_content)
-            if response.get("Content-Type") == "application/pdf":
-                serves_pdf.add(name.split(" ")[0])
-            if response.status_code != expected:
-                wrong.append(f"{name} as {role}: {response.status_code}, expected {expected}")
-            if expected == 302 and name not in {"indicators:home", "admin_sign_in"}:
-                assert "login/" in response["Location"], (name, role)
-            wrong += _inline_code(name, role, response)
+        expected = EXPECTED[name][column]
+        client.logout()
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        response = client.get(url)
+        if response.streaming:  # read to the end, which closes the file
+            b"".join(response.streaming_content)
+        if response.get("Content-Type") == "application/pdf":
+            serves_pdf.add(name.split(" ")[0])
+        if response.status_code != expected:
+            wrong.append(f"{name} as {role}: {response.status_code}, expected {expected}")
+        if expected == 302 and name not in {"indicators:home", "admin_sign_in"}:
+            assert "login/" in response["Location"], (name, role)
+        wrong += _inline_code(name, role, response)
     assert wrong == []
     # Every PDF is checked for its tagging in tests/test_pdf_endpoints.py, whatever its
     # address ends in.
     assert serves_pdf - set(PDF_ROUTES) - set(AS_UPLOADED) == set()
-    # Every URL refuses a POST without the CSRF token, whoever sends it: no view is exempt.
+
+
+def test_every_url_refuses_a_post_without_the_csrf_token(demo_council_with_meetings):
+    """Whoever sends it: no view is exempt."""
+    world = build_world()
+    urls = urls_for(world)
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(world["users"]["admin"])
     unguarded = [name for name, url in urls.items() if strict.post(url).status_code != 403]
@@ -675,22 +684,22 @@ def test_every_admin_model_has_an_entry():
     assert set(ADMIN_EXPECTED) - registered == set()
 
 
-def test_every_admin_page_as_every_role(demo_council_with_meetings, client):
+@pytest.mark.parametrize("role", ROLES)
+def test_every_admin_page_as_every_role(demo_council_with_meetings, client, role):
     world = build_world()
     pages = admin_urls_for(world)
+    column = ROLES.index(role)
     wrong = []
     for label, urls in pages.items():
         expected_pages = ADMIN_EXPECTED[label]
         assert set(urls) == set(expected_pages), label
         for page, (method, url) in urls.items():
-            for role, expected in zip(ROLES, expected_pages[page], strict=True):
-                client.logout()
-                if role != "anonymous":
-                    client.force_login(world["users"][role])
-                if method == "post":
-                    response = client.post(url, {"_save": "Save"})
-                else:
-                    response = client.get(url)
-                if response.status_code != expected:
-                    wrong.append(f"{label} {page} as {role}: {response.status_code}, {expected}")
+            expected = expected_pages[page][column]
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world["users"][role])
+            send = client.post if method == "post" else client.get
+            response = send(url, {"_save": "Save"} if method == "post" else None)
+            if response.status_code != expected:
+                wrong.append(f"{label} {page} as {role}: {response.status_code}, {expected}")
     assert wrong == []

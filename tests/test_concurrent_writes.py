@@ -299,7 +299,13 @@ def site_for(template, tmp_path):
             )
         started.append((web, coordinator))
         base = f"http://127.0.0.1:{port}"
-        _wait_for("gunicorn", lambda: _answers(f"{base}/healthz"), timeout=30)
+        # Three workers importing the app take a while on a machine running other tests.
+        _wait_for(
+            "gunicorn",
+            lambda: _answers(f"{base}/healthz") or web.poll() is not None,
+            timeout=120,
+        )
+        assert web.poll() is None, log.read_text()
         return Site(base, database, meeting, log, coordinator)
 
     yield start
