@@ -25,7 +25,7 @@ from indicators.formatting import Unit, validate_value_for_unit
 from indicators.models import Frequency
 from indicators.numbers import FigureError, parse_number
 from indicators.periods import ACADEMIC_YEAR, Period, PeriodError, parse_period
-from published_rows.services import EVERY_INDICATOR, refresh_indicators, refreshed_once
+from published_rows.services import refresh_indicators, refreshed_once
 from scorecard.bulk import insert
 from spreadsheets import excel_cells
 from spreadsheets.uploads import ImportRefused
@@ -577,8 +577,13 @@ def _import(
     labels = {key for keys in parsed.slices.values() for key in keys}
     result.periods = [str(p) for p in sorted(Period.from_key(key) for key in labels)]
     result.saved = True
-    # The councils' rankings and the benchmarks printed beside every indicator.
-    refresh_indicators(EVERY_INDICATOR)
+    # The rankings of the indicators compared with the imported measures, in the quarters
+    # from the earliest imported period on ("latest available" reaches those after it).
+    starts = [Period.from_key(key).start for keys in parsed.slices.values() for key in keys]
+    compared = Measure.objects.filter(pk__in=list(parsed.slices), indicator__isnull=False)
+    refresh_indicators(
+        compared.values_list("indicator_id", flat=True), since=min(starts, default=None)
+    )
     ImportRun.objects.create(
         imported_by=by,
         filename=filename[:255],
