@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from indicators.models import Comparator, Target, Value
 from indicators.periods import FinancialQuarter, FinancialYear, parse_period
-from indicators.services import record_value, set_target
+from indicators.services import record_comparator, record_value, set_target
 
 
 def rated_indicator(
@@ -202,3 +202,28 @@ def agenda(
         report.background = "\n\n".join([paragraph] * background_paragraphs)
         report.save()
     return meeting
+
+
+def obese_adults(make_indicator):
+    """A measure with an England average published with its 95% confidence interval and the
+    council's rank among 150 authorities, for the year before its Q4 2017/18 scorecard."""
+    indicator = rated_indicator(
+        make_indicator,
+        reference="LW03",
+        title="Obese adults",
+        polarity="low",
+        figures=[("Q3 2017/18", "14.9"), ("Q4 2017/18", "15.2")],
+        target="14",
+    )
+    record_comparator(
+        indicator=indicator,
+        period=parse_period("2016/17"),
+        kind="england",
+        value=Decimal("13.8"),
+        lower_ci=Decimal("13.1"),
+        upper_ci=Decimal("14.5"),
+        rank=110,
+        rank_of=150,
+        source="OHID Fingertips, May 2018",
+    )
+    return indicator

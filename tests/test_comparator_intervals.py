@@ -19,7 +19,7 @@ from indicators.periods import parse_period
 from indicators.services import record_comparator
 from meetings.models import Appendix
 from tests.admin_forms import change_form_data
-from tests.factories import agenda, rated_indicator
+from tests.factories import agenda, obese_adults, rated_indicator
 from tests.test_comparator_formats import _lancashire_in_the_north_west, mapped  # noqa: F401
 from tests.test_meetings import publish, stored
 
@@ -37,26 +37,7 @@ def one_line(text: str) -> str:
 def obesity(make_indicator):
     """A measure with an England average published with its interval and the council's rank
     among 150 authorities, for the year before the scorecard's."""
-    indicator = rated_indicator(
-        make_indicator,
-        reference="LW03",
-        title="Obese adults",
-        polarity="low",
-        figures=[("Q3 2017/18", "14.9"), ("Q4 2017/18", "15.2")],
-        target="14",
-    )
-    record_comparator(
-        indicator=indicator,
-        period=parse_period("2016/17"),
-        kind="england",
-        value=Decimal("13.8"),
-        lower_ci=Decimal("13.1"),
-        upper_ci=Decimal("14.5"),
-        rank=110,
-        rank_of=150,
-        source="OHID Fingertips, May 2018",
-    )
-    return indicator
+    return obese_adults(make_indicator)
 
 
 def test_the_scorecard_prints_the_england_average_with_its_interval_rank_and_period(

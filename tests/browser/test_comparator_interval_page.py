@@ -2,39 +2,17 @@
 sees it on the scorecard and the indicator page at desktop, tablet and phone widths: the
 figure, interval, rank and period together, nothing off screen, nothing axe finds."""
 
-from decimal import Decimal
-
 import pytest
 
-from indicators.periods import parse_period
-from indicators.services import record_comparator
 from tests.browser.conftest import axe_violations, screenshot
-from tests.factories import rated_indicator
+from tests.factories import obese_adults
 
 PRINTED = "13.8% (95% CI 13.1% to 14.5%); 110th of 150 (2016/17)"
 
 
 @pytest.fixture
 def site(live_server, transactional_db, make_indicator):
-    indicator = rated_indicator(
-        make_indicator,
-        reference="LW03",
-        title="Obese adults",
-        polarity="low",
-        figures=[("Q3 2017/18", "14.9"), ("Q4 2017/18", "15.2")],
-        target="14",
-    )
-    record_comparator(
-        indicator=indicator,
-        period=parse_period("2016/17"),
-        kind="england",
-        value=Decimal("13.8"),
-        lower_ci=Decimal("13.1"),
-        upper_ci=Decimal("14.5"),
-        rank=110,
-        rank_of=150,
-        source="OHID Fingertips, May 2018",
-    )
+    obese_adults(make_indicator)
     return live_server.url
 
 
