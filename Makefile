@@ -66,6 +66,7 @@ serve: deps
 	@test -n "$$SECRET_KEY" || { echo "Set SECRET_KEY (and DATABASE_URL, ALLOWED_HOSTS): see README."; exit 1; }
 	scripts/debian-packages run
 	$(MANAGE) migrate --no-input
+	$(MANAGE) store_published_rows --stale
 	$(MANAGE) collectstatic --no-input -v0
 	LOG_FORMAT=$${LOG_FORMAT:-json} $(MANAGE) task_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -1,9 +1,18 @@
 """django-tables2 tables of the scorecard, styled with GOV.UK Frontend's table classes."""
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+
+from reporting.row_html import (
+    direction_badge,
+    period_labels,
+    rag_badge,
+    rag_reason,
+    rankings_cell,
+    row_head,
+    row_markup,
+)
+from reporting.stored_rows import StoredPageRow
 
 TABLE_ATTRS = {
     "class": "govuk-table scorecard-table",
@@ -28,84 +37,6 @@ class BaseTable(tables.Table):
         attrs = TABLE_ATTRS
         template_name = "indicators/_table.html"
         default = "-"
-
-
-def rag_badge(rag, *, judged: bool = False) -> str:
-    if rag is None:
-        return format_html('<strong class="govuk-tag rag rag--none">{}</strong>', "Not rated")
-    return format_html(
-        '<strong class="govuk-tag rag rag--{}"><span aria-hidden="true">{} </span>{}</strong>',
-        rag.value,
-        rag.symbol,
-        f"{rag.label} (judgement)" if judged else rag.label,
-    )
-
-
-def rag_reason(reason: str) -> str:
-    """Under a rating: why a figure is not rated, or the reason given for a judgement."""
-    if not reason:
-        return ""
-    return format_html('<span class="govuk-body-s app-rag-reason">{}</span>', reason)
-
-
-def plan_note(row) -> str:
-    """Under the rating: "Recovery plan needed", or a link to the plan that covers it."""
-    if row.plan_state == "needed":
-        # To the indicator's page, which says why and offers its officers "Write a plan".
-        return format_html(
-            '<a class="govuk-link app-plan-note app-plan-note--needed" href="{}#recovery-plan">'
-            '{}<span class="govuk-visually-hidden">: {}</span></a>',
-            reverse("indicators:detail", args=[row.indicator.reference]),
-            "Recovery plan needed",
-            row.indicator.title,
-        )
-    if row.plan_state == "covered":
-        return format_html(
-            '<a class="govuk-link app-plan-note" href="{}">{}<span class="govuk-visually-hidden">'
-            ": {}</span></a>",
-            reverse("recovery_plans:detail", args=[row.plan.pk]),
-            "Recovery plan" if row.plan.is_open else "Recovery plan (closed)",
-            row.plan.title,
-        )
-    return ""
-
-
-def direction_badge(direction) -> str:
-    if direction is None:
-        return "-"
-    return format_html(
-        '<span class="dot dot--{}"><span aria-hidden="true">{} </span>{}</span>',
-        direction.value,
-        direction.symbol,
-        direction.label,
-    )
-
-
-def spc_badge(judgement) -> str:
-    if judgement is None:
-        return format_html('<span class="app-spc-none">{}</span>', "Not enough data")
-    return format_html(
-        '<strong class="govuk-tag app-spc app-spc--{}">{}</strong>',
-        judgement.value,
-        judgement.label,
-    )
-
-
-def forecast_badge(row) -> str:
-    """The year-end forecast in words with its verdict, or why there is none."""
-    forecast = row.forecast
-    if forecast is None:
-        return format_html('<span class="app-forecast-none">{}</span>', "No forecast")
-    if forecast.verdict is None:
-        return format_html("Forecast: {}", forecast.text)
-    return format_html(
-        'Forecast: {} <strong class="govuk-tag app-forecast app-forecast--{}">'
-        '<span aria-hidden="true">{} </span>{}</strong>',
-        forecast.text,
-        forecast.verdict.value,
-        forecast.verdict.symbol,
-        forecast.verdict.label,
-    )
 
 
 class ScorecardTable(BaseTable):
@@ -227,83 +158,19 @@ class ScorecardTable(BaseTable):
                 )
             )
         super().__init__(rows, extra_columns=extra, **kwargs)
-        # Hundreds of rows: each row's HTML is put together once, in Python, rather than
-        # through django-tables2's per-cell machinery (the table still owns columns and
-        # sorting). The cells carry no classes: the scorecard's stylesheet gives them the
-        # GOV.UK table's look and, on a phone, each fixed column's name (app.scss); only the
-        # columns named by the data (periods, comparators) carry their name as data-label.
-        labelled = [
-            format_html(' data-label="{}"', self.columns[f"history_{index}"].header)
-            for index in range(len(columns) - 1)
-        ]
-        labelled.append(format_html(' data-label="{}"', self.columns["current"].header))
-        areas_labelled = [format_html(' data-label="{}"', label) for _, label in areas]
+        # Hundreds of rows: each row's markup is put together once, in Python, rather than
+        # through django-tables2's per-cell machinery (the table still owns the columns and
+        # sorting). A stored quarter's rows come with their heads made (reporting.row_html).
+        labels = period_labels(columns)
+        areas_labelled = [(area, format_html(' data-label="{}"', label)) for area, label in areas]
         for row in rows:
-            row.html = self._row_html(row, labelled, areas_labelled, areas, rankings)
-
-    def _row_html(self, row, labelled, areas_labelled, areas, rankings) -> str:
-        figures = [*row.history, row.current]
-        parts = [
-            '<tr><th scope="row">',
-            self.render_measure(row),
-            "</th><td>",
-            self.render_polarity(row),
-            "</td>",
-        ]
-        for label, cell in zip(labelled, figures, strict=True):
-            parts += ["<td", label, ">", conditional_escape(cell.text), "</td>"]
-        parts += [
-            "<td>",
-            conditional_escape(row.target),
-            "</td><td>",
-            rag_badge(row.rag, judged=row.judged),
-            rag_reason(row.rag_reason),
-            plan_note(row),
-            "</td><td>",
-            direction_badge(row.direction),
-            "</td><td>",
-            forecast_badge(row),
-            "</td><td>",
-            spc_badge(row.variation),
-            "</td><td>",
-            spc_badge(row.assurance),
-            "</td>",
-        ]
-        for label, (area, _) in zip(areas_labelled, areas, strict=True):
-            parts += [
-                "<td",
-                label,
-                ">",
-                conditional_escape(row.comparators.get(area, "-")),
-                "</td>",
-            ]
-        if rankings:
-            parts += [
-                '<td class="app-rankings">',
-                format_html_join(mark_safe("<br>"), "{}", ((r,) for r in row.rankings)) or "-",
-                "</td>",
-            ]
-        parts.append("</tr>")
-        return mark_safe("".join(parts))
-
-    def render_measure(self, record):
-        indicator = record.indicator
-        return format_html(
-            '<a href="{}">{}</a> <span class="ref">{}</span>',
-            reverse("indicators:detail", args=[indicator.reference]),
-            indicator.title,
-            indicator.reference,
-        )
-
-    def render_polarity(self, record):
-        polarity = record.indicator.polarity_enum
-        return format_html('<abbr title="{}">{}</abbr>', polarity.label, polarity.short)
-
-    def render_rag(self, record):
-        return rag_badge(record.rag, judged=record.judged)
-
-    def render_direction(self, record):
-        return direction_badge(record.direction)
+            head = row.head if isinstance(row, StoredPageRow) else row_head(row, labels)
+            row.html = row_markup(
+                head,
+                row.comparators,
+                areas_labelled,
+                rankings_cell(row.rankings) if rankings else None,
+            )
 
 
 class ValuesTable(BaseTable):

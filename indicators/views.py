@@ -57,7 +57,7 @@ from reporting.scorecard import (
     quarter_columns,
     summarise,
 )
-from reporting.stored_rows import read_stored
+from reporting.stored_rows import read_stored, read_stored_page
 from reporting.summary import draft
 from spreadsheets.guard import spreadsheet_text
 
@@ -81,7 +81,7 @@ class ScorecardView:
 
     form: ScorecardFilterForm
     quarter: FinancialQuarter | None
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # on the scorecard page: StoredPageRow
     summary: Summary | None = None
     notice: str = ""
     part_published: PartPublished | None = None
@@ -115,7 +115,7 @@ ROW_FILTERS = {
 }
 
 
-def scorecard_for(request) -> ScorecardView:
+def scorecard_for(request, *, page_rows: bool = False) -> ScorecardView:
     form = ScorecardFilterForm(request.GET or None)
     if form.is_bound:
         form.is_valid()  # invalid filters are named on the page and left out
@@ -138,8 +138,9 @@ def scorecard_for(request) -> ScorecardView:
     if quarter is None:
         view.notice = "There are no published figures yet."
         return view
-    # A published quarter's rows were worked out when it was published: read them.
-    stored = read_stored(quarter, indicators, data)
+    # A published quarter's rows were worked out when it was published: read them (for the
+    # scorecard page, only its markup and what it sorts by: `page_rows`).
+    stored = (read_stored_page if page_rows else read_stored)(quarter, indicators, data)
     if stored is not None:
         view.rows, view.summary = stored.rows, stored.summary
         if not stored.has_figures:
@@ -192,7 +193,7 @@ def _query(request, **changes) -> str:
 
 def scorecard(request):
     """The scorecard for a quarter: a table per section, a summary, filters and sorting."""
-    view = scorecard_for(request)
+    view = scorecard_for(request, page_rows=True)
     sections = []
     if view.quarter is not None:
         columns = quarter_columns(view.quarter)

@@ -13,6 +13,9 @@ class StoredQuarter(models.Model):
 
     quarter = PeriodField(unique=True, period_kind=periods.FINANCIAL_QUARTER)
     refreshed_at = models.DateTimeField(auto_now=True)
+    # What code wrote the rows (reporting.stored_rows.CODE_VERSION): rows written by another
+    # release are not read, but worked out live until `store_published_rows` writes them again.
+    code_version = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["quarter"]
@@ -29,6 +32,10 @@ class StoredRow(models.Model):
     stored_quarter = models.ForeignKey(StoredQuarter, on_delete=models.CASCADE, related_name="rows")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     data = models.JSONField()
+    # What the scorecard page reads, without decoding `data`: the row's markup up to its
+    # comparators (reporting.row_html.row_head), and its comparators, rankings and sort keys.
+    head = models.TextField()
+    page = models.JSONField()
     rag_key = models.CharField(max_length=10)
     direction = models.CharField(max_length=12, blank=True)
     variation_key = models.CharField(max_length=12)

@@ -19,8 +19,9 @@ from django.db import transaction
 from indicators.models import Indicator, Value, ValueState
 from indicators.periods import FinancialQuarter, Snapshot
 from published_rows.models import StoredQuarter, StoredRow
-from reporting.scorecard import Row
-from reporting.stored_rows import encode_row, live_rows
+from reporting.row_html import period_labels, row_head
+from reporting.scorecard import Row, quarter_columns
+from reporting.stored_rows import CODE_VERSION, encode_row, live_rows, page_data
 
 EVERY_INDICATOR = None  # what `refresh_indicators` is given when a change reaches them all
 
@@ -30,11 +31,13 @@ _pending: ContextVar[dict | None] = ContextVar("stored_rows_pending", default=No
 _EVERY = "every"
 
 
-def _stored(stored: StoredQuarter, row: Row) -> StoredRow:
+def _stored(stored: StoredQuarter, row: Row, labels) -> StoredRow:
     return StoredRow(
         stored_quarter=stored,
         indicator=row.indicator,
         data=encode_row(row),
+        head=row_head(row, labels),
+        page=page_data(row),
         rag_key=row.rag_key,
         direction=row.direction.value if row.direction else "",
         variation_key=row.variation_key,
@@ -48,14 +51,18 @@ def _stored(stored: StoredQuarter, row: Row) -> StoredRow:
 def _write(stored: StoredQuarter, indicators: list[int] | None) -> None:
     # One writer of a quarter's rows at a time: a second waits for the first to commit,
     # then replaces what it wrote (PostgreSQL; SQLite writes one at a time anyway).
-    StoredQuarter.objects.select_for_update().filter(pk=stored.pk).first()
+    stored = StoredQuarter.objects.select_for_update().get(pk=stored.pk)
+    if stored.code_version != CODE_VERSION:
+        indicators = None  # rows written by other code: every one is written again
     rows = live_rows(stored.quarter, indicators)
     old = StoredRow.objects.filter(stored_quarter=stored)
     if indicators is not None:
         old = old.filter(indicator_id__in=indicators)
     old.delete()
-    StoredRow.objects.bulk_create([_stored(stored, row) for row in rows])
-    stored.save(update_fields=["refreshed_at"])
+    labels = period_labels(quarter_columns(stored.quarter))
+    StoredRow.objects.bulk_create([_stored(stored, row, labels) for row in rows])
+    stored.code_version = CODE_VERSION
+    stored.save(update_fields=["refreshed_at", "code_version"])
 
 
 @transaction.atomic
@@ -79,14 +86,22 @@ def published_quarters() -> list[FinancialQuarter]:
 
 
 @transaction.atomic
-def store_published() -> int:
+def store_published(*, stale_only: bool = False) -> int:
     """Store the rows of every quarter with published figures (a council's figures loaded
-    before its rows were stored, the demo council); how many quarters."""
+    before its rows were stored, the demo council), or with `stale_only` those not stored
+    yet or stored by other code (after an upgrade); how many quarters."""
     quarters = published_quarters()
+    if stale_only:
+        current = set(
+            StoredQuarter.objects.filter(code_version=CODE_VERSION).values_list(
+                "quarter", flat=True
+            )
+        )
+        quarters = [quarter for quarter in quarters if quarter not in current]
     for quarter in quarters:
         store_quarter(quarter)
     pending = _pending.get()
-    if pending is not None:
+    if pending is not None and not stale_only:
         pending.clear()  # every stored row was just worked out
     return len(quarters)
 
@@ -109,9 +124,11 @@ def refresh_indicators(indicators: Iterable[int] | None, *, since: date | None =
     chosen = None if indicators is None else sorted(set(indicators))
     if chosen == []:
         return 0
+    # Quarters stored by other code are not read (and `store_published_rows` writes them
+    # again): a change leaves them be.
     quarters = [
         stored
-        for stored in StoredQuarter.objects.all()
+        for stored in StoredQuarter.objects.filter(code_version=CODE_VERSION)
         if since is None or stored.quarter.end >= since
     ]
     if quarters:

@@ -104,6 +104,11 @@ class Row:
         return self.rag.value if self.rag else NOT_RATED
 
     @property
+    def comparator_orders(self) -> dict[str, tuple]:
+        """Where each comparator's column goes (comparator_areas)."""
+        return {name: c.order for name, c in self.comparator_figures.items()}
+
+    @property
     def rag_rank(self) -> int:
         return self.rag.rank if self.rag else 3
 
@@ -228,8 +233,8 @@ def comparator_areas(rows: list[Row]) -> list[tuple[str, str]]:
     regions, neighbours and peer groups by name, as papers print them."""
     present = {}
     for row in rows:
-        for name, comparator in row.comparator_figures.items():
-            present.setdefault(name, comparator.order)
+        for name, order in row.comparator_orders.items():
+            present.setdefault(name, order)
     return [(name, name) for name in sorted(present, key=present.get)]
 
 

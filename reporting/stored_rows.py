@@ -4,21 +4,27 @@ are worked out once and read many times (published_rows stores them), and the st
 can be held to be exactly the live one."""
 
 import dataclasses
+import hashlib
+import sys
 import types
 import typing
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 
 from django.db import models
 from django.db.models import Count
 from django.db.models.base import ModelState
 
+from indicators import formatting, rag, spc
 from indicators.fields import PeriodField
 from indicators.models import Comparator, Indicator, Value
 from indicators.periods import Period
-from indicators.rag import Rag
+from indicators.rag import Direction, Rag
 from published_rows.models import StoredRow
+from recovery_plans import rules as plan_rules
+from reporting import assessment, comparators, forecast, row_html, scorecard
 from reporting.comparators import attach_rankings
 from reporting.plans import plans_by_indicator
 from reporting.scorecard import NOT_RATED, Row, Summary, build_rows
@@ -181,22 +187,117 @@ FILTER_COLUMNS = {
 }
 
 
+def _fingerprint(modules) -> str:
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# The code that works out a row, encodes it and makes its markup: rows stored by other code
+# (an earlier release) are not read. Read from the files, so that no edit can be forgotten.
+CODE_VERSION = _fingerprint(
+    [
+        sys.modules[__name__],
+        row_html,
+        scorecard,
+        assessment,
+        forecast,
+        comparators,
+        rag,
+        spc,
+        formatting,
+        plan_rules,
+    ]
+)
+
+
+def page_data(row: Row) -> dict:
+    """What the scorecard page reads of a stored row besides its head: the comparators as
+    printed with their order, the rankings, and the figures and target its columns sort by."""
+    return {
+        "comparators": row.comparators,
+        "order": {name: list(order) for name, order in row.comparator_orders.items()},
+        "rankings": row.rankings,
+        "values": [encode(cell.value) for cell in [*row.history, row.current]],
+        "target": row.target,
+    }
+
+
 @dataclasses.dataclass
 class StoredScorecard:
     """A published quarter's scorecard as read from its stored rows."""
 
-    rows: list[Row]
+    rows: list
     summary: Summary
     has_figures: bool
 
 
-def read_stored(quarter, indicators: models.QuerySet, filters: dict) -> StoredScorecard | None:
-    """The stored rows of these indicators (already filtered by section, service, owner or
-    words) for the quarter, filtered in the database by rating, direction, SPC, forecast and
-    plan; None when the quarter is not stored or an indicator has no stored row, for the
-    caller to work the rows out live."""
+class _SortedCell:
+    """A period's figure as the page sorts it (reporting.scorecard.Cell.sort_key)."""
+
+    def __init__(self, value: str | None):
+        self.value = value
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.value is None, Decimal(self.value or 0))
+
+
+class StoredPageRow:
+    """A stored row as the scorecard page reads it: its indicator's reference, title,
+    polarity and section, its head's markup and `page_data`, and the keys the page's columns
+    sort by (those of reporting.scorecard.Row), without decoding the whole row."""
+
+    def __init__(self, stored: dict):
+        self.indicator = types.SimpleNamespace(
+            pk=stored["indicator_id"],
+            title=stored["indicator__title"],
+            polarity=stored["indicator__polarity"],
+            section_id=stored["indicator__section_id"],
+        )
+        self.head = stored["head"]
+        page = stored["page"]
+        self.comparators = page["comparators"]
+        self.comparator_orders = {name: tuple(order) for name, order in page["order"].items()}
+        self.rankings = page["rankings"]
+        self.target = page["target"]
+        self._values = page["values"]
+        self.rag_key = stored["rag_key"]
+        self.direction_key = stored["direction"]
+        self.forecast_key = stored["forecast_key"]
+        self.variation_key = stored["variation_key"]
+        self.assurance_key = stored["assurance_key"]
+
+    @property
+    def history(self) -> list[_SortedCell]:
+        return [_SortedCell(value) for value in self._values[:-1]]
+
+    @property
+    def current(self) -> _SortedCell:
+        return _SortedCell(self._values[-1])
+
+    @property
+    def rag_rank(self) -> int:
+        return Rag(self.rag_key).rank if self.rag_key != NOT_RATED else 3
+
+    @property
+    def direction_word(self) -> str:
+        return Direction(self.direction_key).label if self.direction_key else ""
+
+    @property
+    def forecast_rank(self) -> tuple:
+        return Row.forecast_rank.fget(self)
+
+
+def _stored_rows(quarter, indicators: models.QuerySet, filters: dict):
+    """The stored rows of these indicators for the quarter, filtered by the row filters,
+    with the summary and whether any has a figure; None when the quarter is not stored by
+    this code or an indicator has no stored row."""
     found = StoredRow.objects.filter(
-        stored_quarter__quarter=quarter, indicator__in=indicators.values("pk")
+        stored_quarter__quarter=quarter,
+        stored_quarter__code_version=CODE_VERSION,
+        indicator__in=indicators.values("pk"),
     )
     counts = dict(found.order_by().values_list("rag_key").annotate(n=Count("pk")))
     total = sum(counts.values())
@@ -213,8 +314,38 @@ def read_stored(quarter, indicators: models.QuerySet, filters: dict) -> StoredSc
     for key, column in FILTER_COLUMNS.items():
         if filters.get(key):
             found = found.filter(**{column: filters[key]})
-    found = found.select_related(
-        "indicator__section", "indicator__service", "indicator__owner"
-    ).order_by(*(f"indicator__{name}" for name in Indicator._meta.ordering))
-    rows = [decode_row(stored.data, stored.indicator) for stored in found]
+    found = found.order_by(*(f"indicator__{name}" for name in Indicator._meta.ordering))
+    return found, summary, has_figures
+
+
+def read_stored(quarter, indicators: models.QuerySet, filters: dict) -> StoredScorecard | None:
+    """The stored rows of these indicators (already filtered by section, service, owner or
+    words) for the quarter, filtered in the database by rating, direction, SPC, forecast and
+    plan; None when the quarter is not stored or an indicator has no stored row, for the
+    caller to work the rows out live."""
+    stored = _stored_rows(quarter, indicators, filters)
+    if stored is None:
+        return None
+    found, summary, has_figures = stored
+    found = found.select_related("indicator__section", "indicator__service", "indicator__owner")
+    rows = [decode_row(row.data, row.indicator) for row in found]
+    return StoredScorecard(rows=rows, summary=summary, has_figures=has_figures)
+
+
+def read_stored_page(quarter, indicators: models.QuerySet, filters: dict):
+    """As `read_stored`, the rows as the scorecard page reads them (StoredPageRow)."""
+    stored = _stored_rows(quarter, indicators, filters)
+    if stored is None:
+        return None
+    found, summary, has_figures = stored
+    fields = [
+        "indicator_id",
+        "indicator__title",
+        "indicator__polarity",
+        "indicator__section_id",
+        "head",
+        "page",
+        *FILTER_COLUMNS.values(),
+    ]
+    rows = [StoredPageRow(row) for row in found.values(*fields)]
     return StoredScorecard(rows=rows, summary=summary, has_figures=has_figures)

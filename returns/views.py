@@ -20,8 +20,8 @@ from indicators.numbers import FigureError, parse_figure
 from indicators.periods import parse_period
 from indicators.rag import Direction, direction_of_travel, rate
 from indicators.roles import is_performance_team
-from indicators.tables import rag_badge
 from reporting.assessment import target_for, target_words
+from reporting.row_html import rag_badge
 from returns.forms import LineForm, UploadForm
 from returns.lines import (
     LOCKED_FOR_OFFICERS,

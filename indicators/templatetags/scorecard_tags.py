@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-from indicators.tables import rag_badge
+from reporting.row_html import rag_badge
 
 register = template.Library()
 
