@@ -128,15 +128,28 @@ def d():
     return Decimal
 
 
-# The demo council, built once per test process -----------------------------------------------
+# The demo council, built once per run, copied once per test process -------------------------
 #
 # Building the demo renders the committee packs (about 15 s on two cores), and a dozen modules
 # want it. The first test process of a run to need it builds it once, in a transaction it rolls
 # back, and keeps the rows as a fixture file (dumpdata) and the packs it rendered in the run's
 # shared temporary folder; every process copies the packs into its own MEDIA_ROOT
-# (scorecard/settings.py makes one per test process), which the loaded rows name, and loads the
-# rows into each test that asks. A test that points MEDIA_ROOT elsewhere must call load_demo()
-# itself.
+# (scorecard/settings.py makes one per test process), which the loaded rows name.
+#
+# Each process then loads the rows once, into a copy of its test database kept aside for the
+# rest of the run, so that a test of the demo costs a page copy or a rollback, not a load:
+#
+# - SQLite (an in-memory test database): the copy is an in-memory database made with sqlite3's
+#   backup API. A test that asks for the demo has the copy written over its test database
+#   before its transaction begins, and the test database as it was before any demo written
+#   back afterwards (each a few milliseconds). Tests that commit (transactional_db, the
+#   browser's live server) work the same way.
+# - PostgreSQL: the copy is a database made with CREATE DATABASE ... TEMPLATE (the test
+#   database), the rows loaded into it. A test of the demo runs on that database, in the
+#   transaction pytest-django rolls back. A test that commits loads the rows into the test
+#   database itself, as before (none in the PostgreSQL pass: the browser tests run on SQLite).
+#
+# A test that points MEDIA_ROOT elsewhere must call load_demo() itself.
 
 DATABASE_FIXTURES = {
     "db",
@@ -146,6 +159,7 @@ DATABASE_FIXTURES = {
     "demo_council",
     "demo_council_with_meetings",
 }
+DEMO_FIXTURES = {"demo_council", "demo_council_with_meetings"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -159,7 +173,7 @@ def pytest_collection_modifyitems(config, items):
         # transactional_db or live_server (or has the mark); the demo fixtures ask for theirs
         # at run time, so a run of only such tests would otherwise build the demo in the
         # project's own database file.
-        if fixtures & {"demo_council", "demo_council_with_meetings"} and not (
+        if fixtures & DEMO_FIXTURES and not (
             fixtures & {"db", "transactional_db", "live_server"}
             or item.get_closest_marker("django_db")
         ):
@@ -230,6 +244,134 @@ def _shared_demo(tmp_path_factory, django_db_blocker, *, meetings: bool):
     return rows
 
 
+def _not_in_a_test_transaction() -> None:
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        raise RuntimeError(
+            "The demo council is put in place before the test's transaction begins: list "
+            "demo_council before db and the fixtures that create rows (alice, priya, ...)."
+        )
+
+
+def _forget_cached_keys() -> None:
+    """Content types are cached by key; the copies may hold them under other keys than the
+    database they replace (a transactional test's flush recreates them)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+def _sqlite_copy(source):
+    import sqlite3
+
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    source.backup(copy)
+    return copy
+
+
+def _sqlite_write_over(copy) -> None:
+    """Makes the test database (the same connection the live server's thread shares) what
+    `copy` holds."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    copy.backup(connection.connection)
+    _forget_cached_keys()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_test_database_as_it_was(django_db_setup, django_db_blocker):
+    """The test database before any demo was written over it."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _not_in_a_test_transaction()
+        connection.ensure_connection()
+        copy = _sqlite_copy(connection.connection)
+    yield copy
+    copy.close()
+
+
+class _PointedAt:
+    """Points the default connection at another PostgreSQL database, and back."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self):
+        from django.db import connection
+
+        self.previous = connection.settings_dict["NAME"]
+        connection.close()
+        connection.settings_dict["NAME"] = self.name
+        _forget_cached_keys()
+        return self
+
+    def __exit__(self, *exc):
+        from django.db import connection
+
+        connection.close()
+        connection.settings_dict["NAME"] = self.previous
+        _forget_cached_keys()
+
+
+def _postgres_copy(suffix: str) -> str:
+    """A database made from the test database (CREATE DATABASE ... TEMPLATE), which no other
+    session may be using while it is copied: a thread of an earlier test may still be closing
+    its connection, so a refusal is tried again for a few seconds."""
+    import time
+
+    from django.db import OperationalError, connection, connections
+
+    source = connection.settings_dict["NAME"]
+    target = f"{source}_{suffix}"
+    for attempt in range(20):
+        connections.close_all()
+        try:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{target}"')
+                cursor.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+            return target
+        except OperationalError as error:
+            if "being accessed by other users" not in str(error) or attempt == 19:
+                raise
+            time.sleep(0.25)
+    raise AssertionError("unreachable")
+
+
+def _postgres_drop(name: str) -> None:
+    from django.db import connection, connections
+
+    connections.close_all()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _demo_copy(request, django_db_blocker, rows, *, meetings: bool):
+    """This process's copy of its test database with the demo's rows loaded: on SQLite an
+    in-memory database, on PostgreSQL the name of a database."""
+    from django.db import connection, transaction
+
+    suffix = "demo_with_meetings" if meetings else "demo"
+    with django_db_blocker.unblock():
+        _not_in_a_test_transaction()
+        if connection.vendor == "sqlite":
+            as_it_was = request.getfixturevalue("_sqlite_test_database_as_it_was")
+            with transaction.atomic():
+                _load_demo_rows(rows)
+            copy = _sqlite_copy(connection.connection)
+            _sqlite_write_over(as_it_was)
+            yield copy
+            copy.close()
+        else:
+            name = _postgres_copy(suffix)
+            with _PointedAt(name), transaction.atomic():
+                _load_demo_rows(rows)
+            yield name
+            _postgres_drop(name)
+
+
 @pytest.fixture(scope="session")
 def _demo_rows(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo without meetings, built before the test's own transaction begins."""
@@ -241,28 +383,93 @@ def _demo_rows_with_meetings(django_db_setup, django_db_blocker, tmp_path_factor
     return _shared_demo(tmp_path_factory, django_db_blocker, meetings=True)
 
 
+@pytest.fixture(scope="session")
+def _demo_copy_without_meetings(request, django_db_blocker, _demo_rows):
+    yield from _demo_copy(request, django_db_blocker, _demo_rows, meetings=False)
+
+
+@pytest.fixture(scope="session")
+def _demo_copy_with_meetings(request, django_db_blocker, _demo_rows_with_meetings):
+    yield from _demo_copy(request, django_db_blocker, _demo_rows_with_meetings, meetings=True)
+
+
 @pytest.fixture
 def demo_council(request, _demo_rows):
     """The demo council without its committee meetings, as load_demo(meetings=False) leaves
     it. Works with db and with transactional_db (the browser tests)."""
-    _database(request)
-    _load_demo_rows(_demo_rows)
+    _database(request, _demo_rows)
 
 
 @pytest.fixture
 def demo_council_with_meetings(request, _demo_rows_with_meetings):
     """The whole demo council, its packs rendered, as load_demo() leaves it."""
-    _database(request)
-    _load_demo_rows(_demo_rows_with_meetings)
+    _database(request, _demo_rows_with_meetings)
 
 
-def _database(request) -> None:
-    if "transactional_db" not in request.fixturenames and "live_server" not in (
-        request.fixturenames
-    ):
-        request.getfixturevalue("db")
-    else:
+def _transactional(request) -> bool:
+    """Whether the test commits, as pytest-django decides it."""
+    marker = request.node.get_closest_marker("django_db")
+    marked = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    return marked or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+def _database(request, rows) -> None:
+    """The test's database, with the demo in place (_demo_in_place, through the database
+    fixtures), or on PostgreSQL for a test that commits, the demo's rows loaded."""
+    from django.db import connection
+
+    if _transactional(request):
         request.getfixturevalue("transactional_db")
+        if connection.vendor != "sqlite":
+            _load_demo_rows(rows)
+    else:
+        request.getfixturevalue("db")
+
+
+@pytest.fixture
+def _demo_in_place(request, django_db_blocker):
+    """For a test of the demo, this process's copy of it in place of the test database before
+    the test's transaction begins, and the test database put back after its rollback (or
+    flush): requested by pytest-django's database fixture (below), which it wraps."""
+    from django.db import connection
+
+    wanted = DEMO_FIXTURES & set(request.fixturenames)
+    if not wanted:
+        yield
+        return
+    if len(wanted) > 1:
+        raise RuntimeError("A test has the demo council with its meetings or without: not both.")
+    with_meetings = wanted == {"demo_council_with_meetings"}
+    copy = request.getfixturevalue(
+        "_demo_copy_with_meetings" if with_meetings else "_demo_copy_without_meetings"
+    )
+    if connection.vendor == "sqlite":
+        as_it_was = request.getfixturevalue("_sqlite_test_database_as_it_was")
+        with django_db_blocker.unblock():
+            _not_in_a_test_transaction()
+            _sqlite_write_over(copy)
+        try:
+            yield
+        finally:
+            with django_db_blocker.unblock():
+                _sqlite_write_over(as_it_was)
+    elif _transactional(request):
+        yield  # the rows are loaded into the test database (_database)
+    else:
+        with django_db_blocker.unblock():
+            _not_in_a_test_transaction()
+        with _PointedAt(copy):
+            yield
+
+
+@pytest.fixture
+def _django_db_helper(_demo_in_place, _django_db_helper):
+    """pytest-django's fixture behind db, transactional_db and the django_db mark, which begins
+    the test's transaction (or, for a test that commits, flushes the database afterwards),
+    with the demo put in place before it and put away after it."""
+    yield _django_db_helper
 
 
 class Inbox:
