@@ -764,12 +764,13 @@ def test_the_team_maps_codes_keeps_groups_and_chooses_the_council(client, north_
 # The demo: seed 000's North West table --------------------------------------------------------
 
 
-def test_the_demo_plan_table_is_generated_from_the_imported_figures_as_printed(client, db):
+def test_the_demo_plan_table_is_generated_from_the_imported_figures_as_printed(
+    client, demo_council
+):
     from demo.council import load_demo
     from recovery_plans.models import RecoveryPlan
     from reporting.plans import plan_context, plan_queryset
 
-    load_demo(meetings=False)
     load_demo(meetings=False)  # a second load changes nothing
     assert ComparatorValue.objects.count() == 75
     plan = plan_queryset().get(indicators__reference="CS13-05")
