@@ -1,7 +1,9 @@
 """django-tables2 tables of the scorecard, styled with GOV.UK Frontend's table classes."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from reporting.row_html import (
     direction_badge,
@@ -174,7 +176,11 @@ class ScorecardTable(BaseTable):
 
 
 class ValuesTable(BaseTable):
-    """Every figure of one indicator, oldest first, each with its rating."""
+    """Every figure of one indicator, oldest first, each with its rating.
+
+    The page shows a figure a row for every period; its markup (`html`) is put together
+    once, in Python, with the same classes and labels django-tables2's template gave each
+    cell, rather than through the per-cell machinery and a template render per table."""
 
     period = tables.Column(verbose_name="Period", attrs=_labelled("Period"))
     figure = tables.Column(verbose_name="Figure", attrs=_labelled("Figure", numeric=True))
@@ -188,6 +194,8 @@ class ValuesTable(BaseTable):
     class Meta(BaseTable.Meta):
         orderable = False
 
+    TEXT_COLUMNS = ("period", "figure", "status", "target")
+
     def render_rag(self, value, record):
         return format_html(
             "{}{}", rag_badge(value, judged=record["judged"]), rag_reason(record["reason"])
@@ -195,3 +203,46 @@ class ValuesTable(BaseTable):
 
     def render_direction(self, value):
         return direction_badge(value)
+
+    @cached_property
+    def html(self) -> str:
+        attrs = self.attrs
+        columns = list(self.columns)
+        opening = {column.name: column.attrs["td"].as_html() for column in columns}
+        parts = [
+            format_html(
+                '<div class="table-wrap">\n<table {}>\n<thead {}><tr class="govuk-table__row">',
+                attrs.as_html(),
+                attrs["thead"].as_html(),
+            ),
+            *(
+                format_html("<th {}>{}</th>", column.attrs["th"].as_html(), column.header)
+                for column in columns
+            ),
+            format_html("</tr></thead>\n<tbody {}>\n", attrs["tbody"].as_html()),
+        ]
+        for record in self.data:
+            # The period heads its row, in a header cell with the cell's look, as before.
+            parts += ['<tr class="govuk-table__row"><th ', opening["period"], ' scope="row">']
+            parts += [_text(record["period"]), "</th>"]
+            for name in self.TEXT_COLUMNS[1:]:
+                parts += ["<td ", opening[name], ">", _text(record[name]), "</td>"]
+            parts += ["<td ", opening["rag"], ">", self.render_rag(record["rag"], record)]
+            parts += ["</td><td ", opening["direction"], ">"]
+            parts += [direction_badge(record["direction"]), "</td></tr>\n"]
+        if not self.data:
+            parts.append(
+                format_html(
+                    '<tr class="govuk-table__row"><td class="govuk-table__cell" colspan="{}">'
+                    "{}</td></tr>\n",
+                    len(columns),
+                    self.empty_text or "Nothing to show.",
+                )
+            )
+        parts.append("</tbody>\n</table>\n</div>")
+        return mark_safe("".join(parts))
+
+
+def _text(value) -> str:
+    """A text cell as django-tables2 showed it: escaped, or the table's "-" when empty."""
+    return "-" if value in (None, "") else conditional_escape(value)

@@ -1,18 +1,23 @@
 """The indicator page's trend chart as a plotly figure (JSON for plotly.js in the page).
 
 Each rating has its own marker shape as well as colour, so the chart reads without colour;
-the values table beside it is the chart's text alternative."""
+the values table beside it is the chart's text alternative.
+
+The figures are built as the plain dicts and lists plotly.js reads, not through
+plotly.graph_objects: validating every property there cost more than the rest of the
+page. tests/test_chart_figures.py holds them equal, as data, to what graph_objects made."""
 
 import html
+import json
 import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
+from importlib.resources import files
 from itertools import cycle
 
-import plotly.graph_objects as go
 from django.conf import settings
 
 from indicators import spc
@@ -25,6 +30,22 @@ from reporting.comparators import benchmark_figure
 NOT_RATED_COLOUR = "#505a5f"
 SHAPES = {Rag.GREEN: "circle", Rag.AMBER: "triangle-up", Rag.RED: "square", None: "diamond"}
 COMPARATOR_COLOURS = ["#1d70b8", "#4c2c92", "#28a197", "#f499be"]
+
+# plotly's default template ("plotly"), which graph_objects put in every figure's layout:
+# its colours, grid and hover defaults are part of how the charts look. Read once; shared
+# by every figure and never changed.
+TEMPLATE = json.loads(
+    files("plotly").joinpath("package_data", "templates", "plotly.json").read_text("utf-8")
+)
+
+
+def _figure(data: list[dict], **layout) -> dict:
+    """A figure as plotly.js reads it: its traces, and its layout on plotly's template."""
+    return {"data": data, "layout": {"template": TEMPLATE, **layout}}
+
+
+def _scatter(**properties) -> dict:
+    return {"type": "scatter", **properties}
 
 
 # Each comparator area its own line pattern and marker as well as colour, so the lines
@@ -91,9 +112,8 @@ def trend_charts(indicator: Indicator) -> list[TrendChart]:
     for index, kind in enumerate(kinds):
         points = by_kind[kind]
         title = f"{KIND_LABELS[kind]} figures"
-        figure = go.Figure()
-        figure.add_trace(
-            go.Scatter(
+        traces = [
+            _scatter(
                 name=title,
                 x=[v.period.end.isoformat() for v, _ in points],
                 y=[float(v.value) for v, _ in points],
@@ -110,15 +130,14 @@ def trend_charts(indicator: Indicator) -> list[TrendChart]:
                     "symbol": [SHAPES[rag] for _, rag in points],
                     "line": {"color": "#0b0c0c", "width": 1},
                 },
-            )
-        )
-        _add_targets(
-            figure,
-            indicator,
-            min(v.period.start for v, _ in points),
-            max(v.period.end for v, _ in points),
-        )
-        _add_comparators(figure, indicator, comparators[kind])
+            ),
+            *_targets(
+                indicator,
+                min(v.period.start for v, _ in points),
+                max(v.period.end for v, _ in points),
+            ),
+            *_comparators(indicator, comparators[kind]),
+        ]
         xaxis = {"type": "date", "gridcolor": "#e6e6e6", "tickformat": "%b %Y"}
         ends = sorted({v.period.end for v, _ in points})
         if len(ends) == 1:
@@ -127,7 +146,8 @@ def trend_charts(indicator: Indicator) -> list[TrendChart]:
                 (ends[0] - timedelta(days=92)).isoformat(),
                 (ends[0] + timedelta(days=92)).isoformat(),
             ]
-        figure.update_layout(
+        figure = _figure(
+            traces,
             margin={"l": 60, "r": 20, "t": 20, "b": 40},
             height=360,
             font={"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
@@ -141,7 +161,7 @@ def trend_charts(indicator: Indicator) -> list[TrendChart]:
             TrendChart(
                 kind=kind,
                 title=title,
-                figure=figure.to_plotly_json(),
+                figure=figure,
                 points=len(points) + len(comparators[kind]),
                 primary=index == 0,
             )
@@ -164,7 +184,7 @@ def comparator_points(indicator: Indicator) -> list[ComparatorPoint]:
     ]
 
 
-def _add_targets(figure: go.Figure, indicator: Indicator, first=None, last=None) -> None:
+def _targets(indicator: Indicator, first=None, last=None) -> list[dict]:
     """The targets as dashed lines over their periods: those overlapping the chart's
     figures (from `first`, up to `last`), when given, so a chart is not stretched to
     targets of years it has no figure for."""
@@ -182,12 +202,13 @@ def _add_targets(figure: go.Figure, indicator: Indicator, first=None, last=None)
             lows += [(start, float(bounds[0])), (end, float(bounds[0])), (None, None)]
             highs += [(start, float(bounds[1])), (end, float(bounds[1])), (None, None)]
     dash = {"color": "#d4351c", "width": 2, "dash": "dash"}
+    traces = []
     if xs:
-        figure.add_trace(go.Scatter(name="Target", x=xs, y=ys, mode="lines", line=dash))
+        traces.append(_scatter(name="Target", x=xs, y=ys, mode="lines", line=dash))
     for name, line in (("Target range (low)", lows), ("Target range (high)", highs)):
         if line:
-            figure.add_trace(
-                go.Scatter(
+            traces.append(
+                _scatter(
                     name=name,
                     x=[x for x, _ in line],
                     y=[y for _, y in line],
@@ -195,18 +216,20 @@ def _add_targets(figure: go.Figure, indicator: Indicator, first=None, last=None)
                     line=dash,
                 )
             )
+    return traces
 
 
-def _add_comparators(figure: go.Figure, indicator: Indicator, comparators: list) -> None:
+def _comparators(indicator: Indicator, comparators: list) -> list[dict]:
     by_name = defaultdict(list)
     for comparator in sorted(comparators, key=lambda c: c.order):
         by_name[comparator.label].append(comparator)
     # More comparators than styles: the styles go round again (with another's colour).
     styles = cycle(zip(COMPARATOR_COLOURS, COMPARATOR_STYLES, strict=True))
+    traces = []
     for (colour, (dash, symbol)), (name, rows) in zip(styles, by_name.items(), strict=False):
         rows.sort(key=lambda c: c.period)
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 name=name,
                 x=[c.period.end.isoformat() for c in rows],
                 y=[float(c.value) for c in rows],
@@ -217,6 +240,7 @@ def _add_comparators(figure: go.Figure, indicator: Indicator, comparators: list)
                 marker={"size": 9, "symbol": symbol, "color": colour},
             )
         )
+    return traces
 
 
 @dataclass(frozen=True)
@@ -416,10 +440,11 @@ def spc_notes(
     return tuple(notes)
 
 
-def _limit_lines(figure: go.Figure, chart: spc.Chart, x: list[str]) -> None:
+def _limit_lines(chart: spc.Chart, x: list[str]) -> list[dict]:
     """The mean and the process limits, a separate line for each phase."""
     trial = " (trial)" if chart.trial else ""
     starts = {start for start, _ in chart.phases}
+    traces = []
     for name, pick, dash in (
         (f"Mean{trial}", lambda lim: lim.mean, "solid"),
         (f"Upper process limit{trial}", lambda lim: lim.upper, "dot" if trial else "dash"),
@@ -433,8 +458,8 @@ def _limit_lines(figure: go.Figure, chart: spc.Chart, x: list[str]) -> None:
             lim = chart.limits_at(i)
             xs.append(when)
             ys.append(float(pick(lim)) if lim is not None else None)
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            _scatter(
                 name=name,
                 x=xs,
                 y=ys,
@@ -443,6 +468,7 @@ def _limit_lines(figure: go.Figure, chart: spc.Chart, x: list[str]) -> None:
                 hoverinfo="skip",
             )
         )
+    return traces
 
 
 def _wrapped(text: str, width: int = 24, lines: int = 3) -> list[str]:
@@ -453,30 +479,47 @@ def _wrapped(text: str, width: int = 24, lines: int = 3) -> list[str]:
     return wrapped
 
 
-def _process_change_marks(figure: go.Figure, starts: dict[int, ProcessChange], x: list[str]) -> int:
+def _process_change_marks(
+    starts: dict[int, ProcessChange], x: list[str]
+) -> tuple[list[dict], list[dict], int]:
     """A vertical line where each process change starts its phase, with its reason above
-    the chart (on the line's left when the change is in the chart's right half). Returns
-    the lines of text the tallest note needs."""
-    tallest = 0
+    the chart (on the line's left when the change is in the chart's right half): the
+    lines (layout shapes), the notes (annotations) and the lines of text the tallest
+    note needs."""
+    shapes, notes, tallest = [], [], 0
     for at, change in sorted(starts.items()):
-        figure.add_vline(x=x[at], line={"color": "#0b0c0c", "width": 1.5, "dash": "dashdot"})
+        # A line across the plot's height, as plotly's add_vline draws it.
+        shapes.append(
+            {
+                "type": "line",
+                "x0": x[at],
+                "x1": x[at],
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": "#0b0c0c", "width": 1.5, "dash": "dashdot"},
+            }
+        )
         lines = _wrapped(f"Process change: {change.reason}")
         tallest = max(tallest, len(lines))
-        figure.add_annotation(
-            x=x[at],
-            y=1,
-            xref="x",
-            yref="paper",
-            yanchor="bottom",
-            xanchor="right" if at > len(x) / 2 else "left",
-            align="right" if at > len(x) / 2 else "left",
-            text="<br>".join(html.escape(line) for line in lines),
-            hovertext=f"From {change.period}: {change.reason}",
-            showarrow=False,
-            font={"size": 13, "color": "#0b0c0c"},
-            bgcolor="#ffffff",
+        notes.append(
+            {
+                "x": x[at],
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "right" if at > len(x) / 2 else "left",
+                "align": "right" if at > len(x) / 2 else "left",
+                "text": "<br>".join(html.escape(line) for line in lines),
+                "hovertext": f"From {change.period}: {change.reason}",
+                "showarrow": False,
+                "font": {"size": 13, "color": "#0b0c0c"},
+                "bgcolor": "#ffffff",
+            }
         )
-    return tallest
+    return shapes, notes, tallest
 
 
 def spc_view(indicator: Indicator) -> SpcView:
@@ -485,11 +528,10 @@ def spc_view(indicator: Indicator) -> SpcView:
     except spc.NotEnoughData as error:
         return SpcView(None, str(error))
     x = [p.period.end.isoformat() for p in series]
-    figure = go.Figure()
-    _limit_lines(figure, chart, x)
     signals = chart.signals
-    figure.add_trace(
-        go.Scatter(
+    traces = [
+        *_limit_lines(chart, x),
+        _scatter(
             name="Figures (special cause: orange diamond)",
             x=x,
             y=[float(p.figure) if p.figure is not None else None for p in series],
@@ -508,23 +550,30 @@ def spc_view(indicator: Indicator) -> SpcView:
                 "color": ["#f47738" if s else "#1d70b8" for s in signals],
                 "line": {"color": "#0b0c0c", "width": 1},
             },
-        )
-    )
+        ),
+    ]
     starts = phase_starts(indicator, series)
-    note_lines = _process_change_marks(figure, starts, x)
+    shapes, notes, note_lines = _process_change_marks(starts, x)
     if chart.trial:
-        figure.add_annotation(
-            text="Trial limits",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 14, "color": "#0b0c0c"},
+        notes.append(
+            {
+                "text": "Trial limits",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14, "color": "#0b0c0c"},
+            }
         )
-    figure.update_layout(
+    marks = {"shapes": shapes} if shapes else {}
+    if notes:
+        marks["annotations"] = notes
+    figure = _figure(
+        traces,
+        **marks,
         margin={"l": 60, "r": 20, "t": 30 + 18 * note_lines, "b": 40},
         height=340 + 18 * note_lines,
         font={"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
@@ -534,7 +583,7 @@ def spc_view(indicator: Indicator) -> SpcView:
         yaxis={"gridcolor": "#e6e6e6"},
     )
     return SpcView(
-        figure.to_plotly_json(),
+        figure,
         "",
         chart.variation,
         chart.assurance,
