@@ -223,6 +223,10 @@ def parse_workbook(
     sheets, *, indicators: dict[str, Indicator]
 ) -> tuple[list[_Line], list[Problem]]:
     lines, problems = [], []
+    # A workbook names the same few periods thousands of times: each text is read once for
+    # each frequency (a period in words is read the same way wherever it is).
+    periods: dict[tuple[str, str], object] = {}
+    units: dict[str, Unit] = {}
     for name, rows in sheets.items():
         if name == "Instructions":
             continue
@@ -239,7 +243,7 @@ def parse_workbook(
         for number, row in enumerate(rows[1:], start=2):
             cells = list(row) + [None] * (len(HEADERS) - len(row))
             reference = _text(cells[0])
-            if not any(_text(c) for c in cells):
+            if not reference and not any(_text(c) for c in cells):
                 continue
             indicator = indicators.get(reference)
             if indicator is None:
@@ -252,24 +256,32 @@ def parse_workbook(
                     )
                 )
                 continue
-            try:
-                period = excel_cells.period(cells[2], frequency=indicator.frequency)
-            except excel_cells.CellError as error:
-                problems.append(Problem(name, f"C{number}", reference, str(error)))
-                continue
+            shown = cells[2]
+            period = periods.get((shown, indicator.frequency)) if type(shown) is str else None
+            if period is None:
+                try:
+                    period = excel_cells.period(shown, frequency=indicator.frequency)
+                except excel_cells.CellError as error:
+                    problems.append(Problem(name, f"C{number}", reference, str(error)))
+                    continue
+                if type(shown) is str:
+                    periods[shown, indicator.frequency] = period
+            unit = units.get(indicator.unit) or units.setdefault(
+                indicator.unit, Unit(indicator.unit)
+            )
             figure_text, reason = cells[6], _text(cells[7])
             count_given = cells[12] if count_column else None
             value = count = None
             if _text(figure_text):
                 try:
                     # Read with its number format: a percent-formatted 0.47 is 47%.
-                    figure = excel_cells.figure(figure_text, Unit(indicator.unit))
+                    figure = excel_cells.figure(figure_text, unit)
                     value, count = figure.value, figure.count
                 except excel_cells.CellError as error:
                     problems.append(Problem(name, f"G{number}", reference, str(error)))
                     continue
                 try:
-                    count = with_count(figure, count_given, Unit(indicator.unit)).count
+                    count = with_count(figure, count_given, unit).count
                 except FigureError as error:
                     problems.append(Problem(name, f"M{number}", reference, str(error)))
                     continue
@@ -338,7 +350,11 @@ def import_figures(data: bytes, *, by) -> ImportResult:
     between stops the import, with nothing saved. A constant number of queries however
     many lines: everything is read and written in bulk."""
     sheets = read_workbook(data)
-    editable = {i.reference: i for i in editable_indicators(by)}
+    # The indicators alone: the published figures and targets shown beside each line of
+    # the return are not needed to read it.
+    editable = {
+        i.reference: i for i in editable_indicators(by).select_related(None).prefetch_related(None)
+    }
     lines, problems = parse_workbook(sheets, indicators=editable)
     result = ImportResult(problems=problems)
     first_at: dict = {}

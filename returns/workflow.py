@@ -33,6 +33,7 @@ from notifications.services import notify
 from published_rows.services import refreshed_once, store_quarter
 from reporting.assessment import assess
 from returns.lines import quarter_url_args
+from scorecard.bulk import new
 
 NOT_STARTED = "not_started"
 STATE_LABELS = {NOT_STARTED: "Not started", **dict(ValueState.choices)}
@@ -190,12 +191,14 @@ def plan_entry(
             "the performance team must return it before it can be changed."
         )
     step = Step()
+    # new(): as Value(...) makes it, faster, for the thousands of lines of an import.
     if current is None:
-        row = Value(indicator=indicator, period=period)
+        row = new(Value, indicator=indicator, period=period)
     elif current.state == ValueState.PUBLISHED:
         step.retired = current
         current.is_current = False
-        row = Value(
+        row = new(
+            Value,
             indicator=indicator,
             period=period,
             revision=current.revision + 1,
@@ -217,7 +220,7 @@ def plan_entry(
     row.version = row.version + 1 if row.pk else 1
     step.row = row
     if any(text):
-        note = held_note or Commentary(indicator=indicator, period=period)
+        note = held_note or new(Commentary, indicator=indicator, period=period)
         if note.pk is None or _held_text(note) != text:
             note.issues, note.causes, note.actions = text
             step.note = note
