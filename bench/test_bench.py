@@ -227,18 +227,16 @@ class _RolledBack(Exception):
 
 
 def _insert_floor_seconds(by) -> float:
-    """The database-insert floor of that import: bulk_create of the same 10,000 figures
-    (as new revisions of the ones just imported) and their history rows, nothing else,
-    each run rolled back."""
+    """The database-insert floor of that import: the same 10,000 figures (as new revisions
+    of the ones just imported) and their history rows written by the import's own writer,
+    `scorecard.bulk.create_objects_with_history`, and nothing else, each run rolled back."""
     from django.db import transaction
-    from django.utils import timezone
 
     from indicators.models import Value
+    from scorecard.bulk import create_objects_with_history
 
     held = list(Value.objects.filter(revision=1))
     assert len(held) == 10_000
-    history = Value.history.model
-    now = timezone.now()
     timings = []
     for _ in range(3):
         rows = [
@@ -256,15 +254,8 @@ def _insert_floor_seconds(by) -> float:
         try:
             with transaction.atomic():
                 started = time.perf_counter()
-                Value.objects.bulk_create(rows)
-                history.objects.bulk_create(
-                    history(
-                        **{f.attname: getattr(row, f.attname) for f in Value._meta.concrete_fields},
-                        history_type="+",
-                        history_date=now,
-                        history_user=by,
-                    )
-                    for row in rows
+                create_objects_with_history(
+                    Value, rows, key=["indicator_id", "period", "revision"], by=by
                 )
                 timings.append(time.perf_counter() - started)
                 raise _RolledBack
